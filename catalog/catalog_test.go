@@ -1,0 +1,303 @@
+package catalog_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ondelete/ondelete/catalog"
+	"github.com/ondelete/ondelete/ident"
+	"github.com/ondelete/ondelete/pgtemp/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// connectWith returns a connection to a fresh database with the DDL applied.
+func connectWith(t *testing.T, ddl string) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	if ddl != "" {
+		if _, err := conn.Exec(ctx, ddl); err != nil {
+			t.Fatalf("applying fixture: %v", err)
+		}
+	}
+	return conn
+}
+
+// oracleFK is what an independent query (information_schema plus a
+// pg_index test written differently from Inspect's) says about one FK.
+type oracleFK struct {
+	Key                  string
+	Columns, RefColumns  []string
+	Ref                  string
+	OnDelete, OnUpdate   string
+	Deferrable, Deferred bool
+	Match                string
+	Validated, Indexed   bool
+}
+
+func oracle(t *testing.T, conn *pgx.Conn) map[string]oracleFK {
+	t.Helper()
+	ctx := context.Background()
+	// information_schema lists partition clones too; keep constraints
+	// whose table and referenced table are not partitions.
+	rows, err := conn.Query(ctx, `
+SELECT tc.constraint_schema, tc.table_name, tc.constraint_name, rc.delete_rule, rc.update_rule,
+  tc.is_deferrable = 'YES', tc.initially_deferred = 'YES', rc.match_option,
+  ARRAY(SELECT k.column_name::text FROM information_schema.key_column_usage k
+        WHERE k.constraint_schema = tc.constraint_schema AND k.constraint_name = tc.constraint_name
+          AND k.table_name = tc.table_name ORDER BY k.ordinal_position),
+  ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY u(n, o)
+        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = u.n ORDER BY u.o),
+  con.confrelid::regclass::text, con.convalidated,
+  EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indisvalid AND i.indpred IS NULL
+    AND i.indnkeyatts >= cardinality(con.conkey)
+    AND (SELECT array_agg(x ORDER BY x) FROM unnest((i.indkey::int2[])[0:cardinality(con.conkey)-1]) x)
+      = (SELECT array_agg(y ORDER BY y) FROM unnest(con.conkey) y))
+FROM information_schema.table_constraints tc
+JOIN information_schema.referential_constraints rc
+  ON rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name
+JOIN pg_namespace n ON n.nspname = tc.constraint_schema
+JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = tc.table_name
+JOIN pg_constraint con ON con.conrelid = c.oid AND con.conname = tc.constraint_name
+WHERE tc.constraint_type = 'FOREIGN KEY' AND NOT c.relispartition
+  AND NOT (SELECT relispartition FROM pg_class WHERE oid = con.confrelid)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]oracleFK{}
+	for rows.Next() {
+		var o oracleFK
+		var schema, table, name, match string
+		if err := rows.Scan(&schema, &table, &name, &o.OnDelete, &o.OnUpdate, &o.Deferrable, &o.Deferred,
+			&match, &o.Columns, &o.RefColumns, &o.Ref, &o.Validated, &o.Indexed); err != nil {
+			t.Fatal(err)
+		}
+		o.Key = schema + "." + table + "." + name
+		o.OnDelete, o.OnUpdate = strings.ToLower(o.OnDelete), strings.ToLower(o.OnUpdate)
+		o.Match = map[string]string{"NONE": "simple", "FULL": "full", "PARTIAL": "partial"}[match]
+		out[o.Key] = o
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func fromSnapshot(s *catalog.Snapshot) map[string]oracleFK {
+	out := map[string]oracleFK{}
+	for _, fk := range s.ForeignKeys {
+		o := oracleFK{
+			Key: fk.Schema + "." + fk.Table + "." + fk.Name, Columns: fk.Columns, RefColumns: fk.RefColumns,
+			Ref:      regclassText(fk.RefSchema, fk.RefTable),
+			OnDelete: string(fk.OnDelete), OnUpdate: string(fk.OnUpdate),
+			Deferrable: fk.Deferrable, Deferred: fk.InitiallyDeferred, Match: fk.Match,
+			Validated: fk.Validated, Indexed: fk.Indexed,
+		}
+		out[o.Key] = o
+	}
+	return out
+}
+
+// regclassText spells a table as ::regclass::text does with search_path
+// "$user", public: public tables bare, others qualified, quoted as needed.
+func regclassText(schema, table string) string {
+	if schema == "public" {
+		return ident.Display(table)
+	}
+	return ident.Display(schema) + "." + ident.Display(table)
+}
+
+func TestInspectMatchesInformationSchema(t *testing.T) {
+	ddl, err := os.ReadFile("testdata/mixed.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := connectWith(t, string(ddl))
+	snap, err := catalog.Inspect(context.Background(), conn, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := oracle(t, conn)
+	if len(want) < 15 {
+		t.Fatalf("oracle found only %d foreign keys: fixture not applied?", len(want))
+	}
+	if diff := cmp.Diff(want, fromSnapshot(snap)); diff != "" {
+		t.Errorf("Inspect differs from information_schema (-want +got):\n%s", diff)
+	}
+}
+
+func TestInspectDetails(t *testing.T) {
+	ddl, err := os.ReadFile("testdata/mixed.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := connectWith(t, string(ddl))
+	ctx := context.Background()
+	snap, err := catalog.Inspect(ctx, conn, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fk := func(schema, table, name string) catalog.ForeignKey {
+		t.Helper()
+		for _, f := range snap.ForeignKeys {
+			if f.Schema == schema && f.Table == table && f.Name == name {
+				return f
+			}
+		}
+		t.Fatalf("no foreign key %s.%s.%s", schema, table, name)
+		return catalog.ForeignKey{}
+	}
+	// SET NULL (col) lists: compare with pg_get_constraintdef's own text.
+	audit := fk("app", "audit", "audit_tenant_id_actor_fkey")
+	if !slices.Equal(audit.OnDeleteColumns, []string{"actor"}) || !strings.Contains(audit.Definition, "SET NULL (actor)") {
+		t.Errorf("SET NULL column list: %v, definition %q", audit.OnDeleteColumns, audit.Definition)
+	}
+	// NOT NULL: derived from pg_attribute in the test.
+	for _, f := range snap.ForeignKeys {
+		var notNull bool
+		err := conn.QueryRow(ctx, `SELECT bool_and(a.attnotnull) FROM pg_attribute a
+			WHERE a.attrelid = $1::regclass AND a.attname = ANY($2)`,
+			ident.QuoteQualified(f.Schema, f.Table), f.Columns).Scan(&notNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if notNull != f.NotNull {
+			t.Errorf("%s: NotNull = %v, catalog says %v", f.Key(), f.NotNull, notNull)
+		}
+	}
+	// Partitioned tables: one entry per constraint on the parent, none per
+	// partition, whichever side is partitioned.
+	var clones int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conparentid <> 0`).Scan(&clones); err != nil {
+		t.Fatal(err)
+	}
+	if clones == 0 {
+		t.Fatal("fixture should make PostgreSQL clone partitioned foreign keys")
+	}
+	for _, f := range snap.ForeignKeys {
+		if strings.HasPrefix(f.Table, "events_") || strings.HasPrefix(f.RefTable, "events_") {
+			t.Errorf("partition clone listed: %s", f.Key())
+		}
+	}
+	fk("app", "events", "events_user_id_fkey")
+	fk("app", "event_notes", "event_notes_event_id_event_at_fkey")
+	// Partitions are not tables of their own in the snapshot.
+	for _, tb := range snap.Tables {
+		if strings.HasPrefix(tb.Name, "events_") {
+			t.Errorf("partition listed as table: %s", tb.Name)
+		}
+	}
+	if ev := snap.Table(catalog.TableName{Schema: "app", Name: "events"}); ev == nil || !ev.Partitioned {
+		t.Errorf("events should be a partitioned table: %+v", ev)
+	}
+	// Columns: identity, generated, default as PostgreSQL reports them.
+	posts := snap.Table(catalog.TableName{Schema: "app", Name: "posts"})
+	if posts == nil {
+		t.Fatal("no app.posts")
+	}
+	if c := posts.Column("id"); c == nil || c.Identity != "always" {
+		t.Errorf("posts.id identity: %+v", c)
+	}
+	if c := posts.Column("slug"); c == nil || !c.Generated {
+		t.Errorf("posts.slug generated: %+v", c)
+	}
+	if c := posts.Column("title"); c == nil || c.Default != "'untitled'::text" || !c.NotNull {
+		t.Errorf("posts.title: %+v", c)
+	}
+	if !slices.Equal(posts.PrimaryKey, []string{"id"}) {
+		t.Errorf("posts primary key %v", posts.PrimaryKey)
+	}
+}
+
+func TestInspectSchemaFilter(t *testing.T) {
+	ddl, err := os.ReadFile("testdata/mixed.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := connectWith(t, string(ddl))
+	snap, err := catalog.Inspect(context.Background(), conn, catalog.Options{Schemas: []string{"Weird Schema"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range snap.ForeignKeys {
+		names = append(names, f.Table+"."+f.Name)
+	}
+	sort.Strings(names)
+	want := []string{
+		`Ünïcode "quoted" table.Ünïcode "quoted" table_UserRef_fkey`,
+		`Ünïcode "quoted" table.Ünïcode "quoted" table_order_fkey`,
+	}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("schema filter (-want +got):\n%s", diff)
+	}
+	if len(snap.Tables) != 2 {
+		t.Errorf("tables in Weird Schema: %d, want 2", len(snap.Tables))
+	}
+}
+
+// TestDefaultFKNameMatchesPostgres lets PostgreSQL name constraints and
+// checks DefaultFKName predicts each name, including 63-byte truncation
+// and multibyte characters at the cut.
+func TestDefaultFKNameMatchesPostgres(t *testing.T) {
+	conn := connectWith(t, "")
+	ctx := context.Background()
+	long := strings.Repeat("x", 63)
+	cases := []struct {
+		table string
+		cols  []string
+	}{
+		{"child", []string{"a"}},
+		{"Child Table", []string{"Parent ID"}},
+		{long, []string{"a"}},
+		{"short", []string{long}},
+		{strings.Repeat("t", 40), []string{strings.Repeat("c", 40)}},
+		{strings.Repeat("é", 31), []string{"a"}},
+		{"t", []string{strings.Repeat("ü", 31)}},
+		{strings.Repeat("é", 20) + "x", []string{strings.Repeat("ü", 20), "b", "c"}},
+		{"multi", []string{strings.Repeat("p", 30), strings.Repeat("q", 30), strings.Repeat("r", 30)}},
+	}
+	for i, c := range cases {
+		// A parent per case with a unique key as wide as the foreign key.
+		parent := fmt.Sprintf("parent_%d", i)
+		var defs, keys []string
+		for j := range c.cols {
+			defs = append(defs, fmt.Sprintf("k%d int", j))
+			keys = append(keys, fmt.Sprintf("k%d", j))
+		}
+		ddl := fmt.Sprintf("CREATE TABLE %s (%s, UNIQUE (%s))", parent, strings.Join(defs, ", "), strings.Join(keys, ", "))
+		if _, err := conn.Exec(ctx, ddl); err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		var cols []string
+		for _, col := range c.cols {
+			cols = append(cols, ident.Quote(col)+" int")
+		}
+		ddl = fmt.Sprintf("CREATE TABLE %[1]s (%[2]s); ALTER TABLE %[1]s ADD FOREIGN KEY (%[3]s) REFERENCES %[4]s (%[5]s)",
+			ident.Quote(c.table), strings.Join(cols, ", "), ident.QuoteList(c.cols), parent, strings.Join(keys, ", "))
+		if _, err := conn.Exec(ctx, ddl); err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		var got string
+		if err := conn.QueryRow(ctx, `SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = $1::regclass`,
+			ident.Quote(c.table)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if want := catalog.DefaultFKName(c.table, c.cols); want != got {
+			t.Errorf("case %d: DefaultFKName = %q, PostgreSQL chose %q", i, want, got)
+		}
+	}
+}

@@ -1,0 +1,272 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Conn is what Inspect needs from a connection: *pgx.Conn, pgx.Tx and
+// *pgxpool.Pool all satisfy it.
+type Conn interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// Options narrows what Inspect reads.
+type Options struct {
+	// Schemas limits inspection to these schemas (tables and the foreign
+	// keys declared on them). Empty means every non-system schema.
+	Schemas []string
+}
+
+// Inspect reads the database's tables, columns, indexes and foreign keys
+// into a Snapshot: one query for the server version, then one batch (a
+// single round trip) of one query per kind of object.
+func Inspect(ctx context.Context, conn Conn, opts Options) (*Snapshot, error) {
+	snap := &Snapshot{}
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&snap.ServerVersion); err != nil {
+		return nil, fmt.Errorf("reading server version: %w", err)
+	}
+	var schemas []string // nil → SQL NULL → all schemas
+	if len(opts.Schemas) > 0 {
+		schemas = opts.Schemas
+	}
+	setCols := "NULL::text[]"
+	if snap.ServerVersion >= 150000 {
+		setCols = delSetColsExpr
+	}
+	b := &pgx.Batch{}
+	b.Queue(tablesQuery, schemas)
+	b.Queue(columnsQuery, schemas)
+	b.Queue(indexesQuery, schemas)
+	b.Queue(strings.Replace(foreignKeysQuery, "{{SETCOLS}}", setCols, 1), schemas)
+	res := conn.SendBatch(ctx, b)
+	defer res.Close()
+
+	byOID := map[uint32]*tableBuild{}
+	order, err := readTables(res, byOID)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting tables: %w", err)
+	}
+	if err := readColumns(res, byOID); err != nil {
+		return nil, fmt.Errorf("inspecting columns: %w", err)
+	}
+	if err := readIndexes(res, byOID); err != nil {
+		return nil, fmt.Errorf("inspecting indexes: %w", err)
+	}
+	fks, err := readForeignKeys(res)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting foreign keys: %w", err)
+	}
+	if err := res.Close(); err != nil {
+		return nil, fmt.Errorf("inspecting catalog: %w", err)
+	}
+
+	snap.Tables = make([]Table, 0, len(order))
+	byName := make(map[TableName]*tableBuild, len(order))
+	for _, oid := range order {
+		tb := byOID[oid]
+		snap.Tables = append(snap.Tables, tb.Table)
+		byName[tb.TableName()] = tb
+	}
+	for i := range fks {
+		fk := &fks[i]
+		if tb := byName[fk.TableName()]; tb != nil {
+			fk.RowEstimate = tb.RowEstimate
+			fk.NotNull = tb.allNotNull(fk.Columns)
+			fk.Indexed = tb.covers(fk.Columns)
+		}
+		if ref := byName[fk.RefTableName()]; ref != nil {
+			fk.RefRowEstimate = ref.RowEstimate
+		}
+		fk.ConventionalName = fk.Name == DefaultFKName(fk.Table, fk.Columns)
+	}
+	snap.ForeignKeys = fks
+	return snap, nil
+}
+
+// tableBuild is a table under construction, with its columns by attnum so
+// index keys can be resolved.
+type tableBuild struct {
+	Table
+	byNum map[int16]string
+}
+
+func readTables(res pgx.BatchResults, byOID map[uint32]*tableBuild) ([]uint32, error) {
+	rows, err := res.Query()
+	if err != nil {
+		return nil, err
+	}
+	var order []uint32
+	for rows.Next() {
+		tb := &tableBuild{byNum: map[int16]string{}}
+		var oid uint32
+		if err := rows.Scan(&oid, &tb.Schema, &tb.Name, &tb.Partitioned, &tb.RowEstimate); err != nil {
+			return nil, err
+		}
+		byOID[oid] = tb
+		order = append(order, oid)
+	}
+	return order, rows.Err()
+}
+
+func readColumns(res pgx.BatchResults, byOID map[uint32]*tableBuild) error {
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			oid      uint32
+			num      int16
+			c        Column
+			identity string
+		)
+		if err := rows.Scan(&oid, &num, &c.Name, &c.Type, &c.NotNull, &c.Default, &identity, &c.Generated); err != nil {
+			return err
+		}
+		switch identity {
+		case "a":
+			c.Identity = "always"
+		case "d":
+			c.Identity = "by default"
+		}
+		if tb := byOID[oid]; tb != nil {
+			tb.Columns = append(tb.Columns, c)
+			tb.byNum[num] = c.Name
+		}
+	}
+	return rows.Err()
+}
+
+func readIndexes(res pgx.BatchResults, byOID map[uint32]*tableBuild) error {
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			oid  uint32
+			keys []int16
+			ix   Index
+		)
+		if err := rows.Scan(&oid, &ix.Name, &keys, &ix.Unique, &ix.Primary, &ix.Partial, &ix.Valid); err != nil {
+			return err
+		}
+		tb := byOID[oid]
+		if tb == nil {
+			continue
+		}
+		ix.Columns = make([]string, len(keys))
+		for i, k := range keys {
+			ix.Columns[i] = tb.byNum[k] // 0 (an expression) stays ""
+		}
+		if ix.Primary {
+			tb.PrimaryKey = ix.Columns
+		}
+		tb.Indexes = append(tb.Indexes, ix)
+	}
+	return rows.Err()
+}
+
+func readForeignKeys(res pgx.BatchResults) ([]ForeignKey, error) {
+	rows, err := res.Query()
+	if err != nil {
+		return nil, err
+	}
+	var fks []ForeignKey
+	for rows.Next() {
+		var (
+			oid             uint32
+			fk              ForeignKey
+			del, upd, match string
+			refRows         int64
+		)
+		if err := rows.Scan(&oid, &fk.Schema, &fk.Table, &fk.Name, &fk.Columns, &fk.RefSchema, &fk.RefTable,
+			&fk.RefColumns, &del, &upd, &fk.OnDeleteColumns, &fk.Deferrable, &fk.InitiallyDeferred,
+			&fk.Validated, &match, &refRows, &fk.Definition); err != nil {
+			return nil, err
+		}
+		if fk.OnDelete, err = actionFromCode(del); err != nil {
+			return nil, err
+		}
+		if fk.OnUpdate, err = actionFromCode(upd); err != nil {
+			return nil, err
+		}
+		fk.Match = matchFromCode(match)
+		if len(fk.OnDeleteColumns) == 0 {
+			fk.OnDeleteColumns = nil
+		}
+		fk.RowEstimate, fk.RefRowEstimate = -1, refRows
+		fks = append(fks, fk)
+	}
+	return fks, rows.Err()
+}
+
+// actionFromCode maps pg_constraint's one-letter action codes.
+func actionFromCode(c string) (Action, error) {
+	switch c {
+	case "a":
+		return NoAction, nil
+	case "r":
+		return Restrict, nil
+	case "c":
+		return Cascade, nil
+	case "n":
+		return SetNull, nil
+	case "d":
+		return SetDefault, nil
+	}
+	return "", fmt.Errorf("unknown referential action code %q", c)
+}
+
+func matchFromCode(c string) string {
+	switch c {
+	case "f":
+		return "full"
+	case "p":
+		return "partial"
+	}
+	return "simple"
+}
+
+// allNotNull reports whether every named column is NOT NULL.
+func (tb *tableBuild) allNotNull(cols []string) bool {
+	for _, name := range cols {
+		c := tb.Column(name)
+		if c == nil || !c.NotNull {
+			return false
+		}
+	}
+	return true
+}
+
+// covers reports whether a valid, non-partial index has exactly cols as its
+// leading key columns, in any order: such an index lets the referential
+// action find child rows without scanning the table.
+func (tb *tableBuild) covers(cols []string) bool {
+	want := slices.Clone(cols)
+	sort.Strings(want)
+	for _, ix := range tb.Indexes {
+		if !ix.Valid || ix.Partial || len(ix.Columns) < len(cols) {
+			continue
+		}
+		lead := slices.Clone(ix.Columns[:len(cols)])
+		sort.Strings(lead)
+		if slices.Equal(lead, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// String describes the foreign key on one line, for messages and logs.
+func (fk *ForeignKey) String() string {
+	return fmt.Sprintf("%s (%s) → %s (%s) ON DELETE %s", fk.Key(), strings.Join(fk.Columns, ", "),
+		fk.RefTableName(), strings.Join(fk.RefColumns, ", "), fk.OnDelete.SQL())
+}
