@@ -46,7 +46,7 @@ func (s *Statement) Pos() string {
 
 // Split splits the SQL text src of the named file into statements, using
 // PostgreSQL's own lexer (through pg_query), so semicolons inside string
-// literals (including E'' escapes), quoted identifiers, dollar-quoted bodies
+// literals (including E-prefixed escape strings), quoted identifiers, dollar-quoted bodies
 // and nested block comments never split a statement. Bodies written as
 // BEGIN ATOMIC ... END (SQL-standard function bodies) stay whole, as psql
 // keeps them. Comments and empty statements between statements are dropped.
