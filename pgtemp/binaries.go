@@ -4,7 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,8 +16,8 @@ import (
 var requiredBinaries = []string{"initdb", "postgres", "pg_ctl"}
 
 // debianBinGlob is where Debian and Ubuntu install the server binaries; they
-// are not on PATH there.
-const debianBinGlob = "/usr/lib/postgresql/*/bin"
+// are not on PATH there. A variable so tests can point it at a fake tree.
+var debianBinGlob = "/usr/lib/postgresql/*/bin"
 
 // FindBinDir returns the directory holding initdb, postgres and pg_ctl. It
 // looks, in order, at explicit (Options.BinDir), $PG_BIN, the directory of
@@ -82,15 +82,15 @@ func hasBinaries(dir string) bool {
 // parts.
 func debianBinDirs() []string {
 	dirs, _ := filepath.Glob(debianBinGlob)
-	sort.SliceStable(dirs, func(i, j int) bool {
-		return versionLess(versionOf(dirs[j]), versionOf(dirs[i]))
+	slices.SortStableFunc(dirs, func(a, b string) int {
+		return slices.Compare(versionOf(b), versionOf(a))
 	})
 	return dirs
 }
 
 // versionOf extracts the numeric parts of <version> in
-// /usr/lib/postgresql/<version>/bin; non-numeric versions yield nil and sort
-// last.
+// /usr/lib/postgresql/<version>/bin; a non-numeric version yields nil, which
+// slices.Compare puts before every real version, so it is tried last.
 func versionOf(binDir string) []int {
 	v := filepath.Base(filepath.Dir(binDir))
 	var parts []int
@@ -102,14 +102,4 @@ func versionOf(binDir string) []int {
 		parts = append(parts, n)
 	}
 	return parts
-}
-
-// versionLess orders numeric version parts.
-func versionLess(a, b []int) bool {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
-	}
-	return len(a) < len(b)
 }

@@ -16,12 +16,17 @@ func WithDatabase(dsn, name string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("parsing DSN %s: %w", RedactDSN(dsn), errorWithoutURL(err))
 		}
-		u.Path = "/" + name
-		u.RawPath = ""
+		u.Path, u.RawPath = dbPath(name)
 		return u.String(), nil
 	}
 	// In keyword/value form a later keyword overrides an earlier one.
 	return strings.TrimSpace(dsn) + " dbname=" + quoteKeywordValue(name), nil
+}
+
+// dbPath returns the URL path for database name, escaping "/" too so that
+// no client mistakes part of the name for a path separator.
+func dbPath(name string) (path, rawPath string) {
+	return "/" + name, "/" + url.PathEscape(name)
 }
 
 // RedactDSN returns dsn with any password replaced by "xxxxx", for logs and

@@ -38,6 +38,9 @@ func runInitdb(ctx context.Context, binDir, dataDir, dir string, own *owner) err
 	cmd.Stderr = logf
 	cmd.SysProcAttr = own.sysProcAttr(syscall.SIGKILL)
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("running initdb: %w", ctx.Err())
+		}
 		return fmt.Errorf("running initdb: %w\n%s", err, logTail(logPath, 0))
 	}
 	return nil

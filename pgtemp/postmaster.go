@@ -64,7 +64,7 @@ func startPostmaster(ctx context.Context, cfg postmasterConfig) (*postmaster, in
 		return nil, 0, err
 	}
 	for attempt := 1; ; attempt++ {
-		port, err := freePort()
+		port, err := pickPort()
 		if err != nil {
 			return nil, 0, err
 		}
@@ -76,7 +76,7 @@ func startPostmaster(ctx context.Context, cfg postmasterConfig) (*postmaster, in
 		if err != nil {
 			return nil, 0, err
 		}
-		err = pm.waitReady(ctx, port)
+		err = pm.waitReady(ctx, cfg.dir, port)
 		if err == nil {
 			return pm, port, nil
 		}
@@ -133,9 +133,15 @@ func launch(cfg postmasterConfig, port int, logf *os.File) (*postmaster, error) 
 }
 
 // waitReady polls until the server accepts a connection, the process exits,
-// or ctx ends. It is pg_isready done with the driver we use anyway.
-func (pm *postmaster) waitReady(ctx context.Context, port int) error {
-	cfg, err := pgx.ParseConfig(fmt.Sprintf("postgres://%s@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", superuser, port))
+// or ctx ends. It is pg_isready done with the driver we use anyway. It
+// connects through the unix socket in our private directory, which only our
+// server can answer: on TCP, a process that took the port first would be
+// mistaken for it (or stall the check). The postmaster opens its TCP socket
+// before accepting any connection and exits if it cannot, so a successful
+// socket connection also means TCP is being served.
+func (pm *postmaster) waitReady(ctx context.Context, socketDir string, port int) error {
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=%s dbname=postgres sslmode=disable connect_timeout=2",
+		quoteKeywordValue(socketDir), port, superuser))
 	if err != nil {
 		return fmt.Errorf("building readiness check: %w", err)
 	}
@@ -167,6 +173,9 @@ func (pm *postmaster) waitReady(ctx context.Context, port int) error {
 func portClash(log string) bool {
 	return strings.Contains(log, "Address already in use") || strings.Contains(log, "could not bind IPv4 address")
 }
+
+// pickPort is freePort; a variable so a test can force a port clash.
+var pickPort = freePort
 
 // freePort asks the kernel for a free loopback port. Another process may
 // take it before postgres binds it; startPostmaster retries in that case.

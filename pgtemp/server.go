@@ -137,9 +137,9 @@ func (s *Server) DSN(dbname string) string {
 		Scheme:   "postgres",
 		User:     url.User(superuser),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)),
-		Path:     "/" + dbname,
 		RawQuery: "sslmode=disable",
 	}
+	u.Path, u.RawPath = dbPath(dbname)
 	return u.String()
 }
 

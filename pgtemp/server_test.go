@@ -3,7 +3,12 @@ package pgtemp
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
+	"os/user"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,4 +82,92 @@ func TestStartCreateDatabaseStop(t *testing.T) {
 	if alive(pid) {
 		t.Errorf("postmaster %d still running after Stop", pid)
 	}
+}
+
+func TestStartRetriesOnPortClash(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	clashes := 0
+	pickPort = func() (int, error) {
+		if clashes < 2 {
+			clashes++
+			return taken.Addr().(*net.TCPAddr).Port, nil
+		}
+		return freePort()
+	}
+	t.Cleanup(func() { pickPort = freePort })
+
+	s := startOrSkip(t, Options{})
+	if clashes != 2 || s.Port() == taken.Addr().(*net.TCPAddr).Port {
+		t.Fatalf("clashes=%d port=%d: the clashing port was not retried", clashes, s.Port())
+	}
+	log, err := os.ReadFile(s.LogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !portClash(string(log)) {
+		t.Errorf("server log does not show the clash:\n%s", log)
+	}
+}
+
+func TestStartFailureReportsLogAndCleansUp(t *testing.T) {
+	if _, err := FindBinDir(""); err != nil {
+		t.Skip(err)
+	}
+	_, err := Start(context.Background(), Options{Settings: map[string]string{"max_connections": "-5"}})
+	if err == nil {
+		t.Fatal("Start succeeded with an invalid setting")
+	}
+	if !strings.Contains(err.Error(), `"max_connections"`) || !strings.Contains(err.Error(), "postgres.log") {
+		t.Errorf("error does not carry the server log tail:\n%v", err)
+	}
+	m := regexp.MustCompile(`(\S+/pgtemp-[^/\s]+)/postgres\.log`).FindStringSubmatch(err.Error())
+	if m == nil {
+		t.Fatalf("error does not name the server directory:\n%v", err)
+	}
+	if _, statErr := os.Stat(m[1]); !errors.Is(statErr, os.ErrNotExist) {
+		t.Errorf("failed Start left %s (stat: %v)", m[1], statErr)
+	}
+}
+
+func TestStartTimeout(t *testing.T) {
+	if _, err := FindBinDir(""); err != nil {
+		t.Skip(err)
+	}
+	_, err := Start(context.Background(), Options{StartTimeout: time.Millisecond})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v, want a timeout", err)
+	}
+	if _, err := Start(context.Background(), Options{StartTimeout: -time.Second}); err == nil {
+		t.Error("negative StartTimeout accepted")
+	}
+}
+
+func TestRunsAsPostgresWhenRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only meaningful as root")
+	}
+	s := startOrSkip(t, Options{})
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.pm.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(line); len(f) == 5 && f[0] == "Uid:" {
+			for _, id := range f[1:] {
+				if id != u.Uid {
+					t.Errorf("postmaster runs with %s, want uid %s throughout", line, u.Uid)
+				}
+			}
+			return
+		}
+	}
+	t.Fatal("no Uid line in /proc status")
 }
