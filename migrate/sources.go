@@ -15,7 +15,7 @@ import (
 // Partition clones (conparentid <> 0) are left out: the constraint on the
 // parent is the one a migration wrote. The fingerprint is built from the
 // catalog columns rather than pg_get_constraintdef, whose spelling of the
-// referenced table depends on search_path (pg_dump files set it to ”), so
+// referenced table depends on search_path (pg_dump files empty it), so
 // that a search_path change alone never looks like a changed constraint.
 // confdelsetcols (PostgreSQL 15's ON DELETE SET NULL (cols)) is read through
 // to_jsonb so the query also runs on older servers.
