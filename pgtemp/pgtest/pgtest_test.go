@@ -2,6 +2,8 @@ package pgtest
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -99,5 +101,45 @@ func TestNewDBParallel(t *testing.T) {
 	}
 	if len(names) != 8 {
 		t.Errorf("got %d distinct databases, want 8", len(names))
+	}
+}
+
+func TestExistingServerDSN(t *testing.T) {
+	if os.Getenv(DSNEnv) != "" {
+		t.Skip(DSNEnv + " already set")
+	}
+	admin, err := adminDSN()
+	if err != nil {
+		t.Skip(err)
+	}
+	cfg, err := pgx.ParseConfig(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The keyword/value form, as a user might export it.
+	t.Setenv(DSNEnv, fmt.Sprintf("host=%s port=%d user=%s dbname=postgres sslmode=disable", cfg.Host, cfg.Port, cfg.User))
+	dsn := NewDB(t)
+	if !strings.HasPrefix(dsn, "host=") {
+		t.Errorf("NewDB did not derive its DSN from %s: %q", DSNEnv, dsn)
+	}
+	if got := currentDB(t, dsn); !strings.HasPrefix(got, "t_testexistingserverdsn_") {
+		t.Errorf("connected to %q, want a fresh test database", got)
+	}
+}
+
+func TestDBName(t *testing.T) {
+	long := strings.Repeat("Sub/Test With Spaces-", 10)
+	a, b := dbName(long), dbName(long)
+	if a == b {
+		t.Errorf("dbName is not unique: %q twice", a)
+	}
+	if len(a) > 63 {
+		t.Errorf("dbName(%q) = %q: %d bytes, PostgreSQL truncates names at 63", long, a, len(a))
+	}
+	for _, r := range a {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			t.Errorf("dbName(%q) = %q contains %q", long, a, r)
+			break
+		}
 	}
 }
