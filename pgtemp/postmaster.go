@@ -118,7 +118,7 @@ func launch(cfg postmasterConfig, port int, logf *os.File) (*postmaster, error) 
 	// SIGQUIT is PostgreSQL's immediate shutdown: if we die, the kernel tells
 	// the postmaster to stop its backends and exit at once.
 	cmd.SysProcAttr = cfg.owner.sysProcAttr(syscall.SIGQUIT)
-	if err := cmd.Start(); err != nil {
+	if err := startUnlocked(cmd); err != nil {
 		return nil, fmt.Errorf("starting postgres: %w", err)
 	}
 	pm := &postmaster{cmd: cmd, done: make(chan struct{})}
@@ -130,6 +130,18 @@ func launch(cfg postmasterConfig, port int, logf *os.File) (*postmaster, error) 
 		return nil, errors.Join(err, pm.stop())
 	}
 	return pm, nil
+}
+
+// startUnlocked starts cmd from a fresh goroutine. Linux sends Pdeathsig
+// when the forking *thread* exits, not the process; a caller whose goroutine
+// is locked to its thread (runtime.LockOSThread) and later exits would take
+// the thread, and so the server, with it. A new goroutine never runs on a
+// thread another goroutine has locked, and Go does not retire unlocked
+// threads, so the signal then means what it should: we are gone.
+func startUnlocked(cmd *exec.Cmd) error {
+	errc := make(chan error, 1)
+	go func() { errc <- cmd.Start() }()
+	return <-errc
 }
 
 // waitReady polls until the server accepts a connection, the process exits,

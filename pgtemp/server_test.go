@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/user"
 	"regexp"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -170,4 +172,47 @@ func TestRunsAsPostgresWhenRoot(t *testing.T) {
 		}
 	}
 	t.Fatal("no Uid line in /proc status")
+}
+
+// TestSurvivesStartingThreadExit starts the server from a goroutine locked to
+// its OS thread that then exits, which terminates the thread: the server
+// must not take that for its parent's death (Pdeathsig is per thread).
+func TestSurvivesStartingThreadExit(t *testing.T) {
+	if _, err := FindBinDir(""); err != nil {
+		t.Skip(err)
+	}
+	// The main thread is never terminated, so a goroutine that lands on it
+	// keeps it locked (out of the way) until the test ends, and we retry.
+	release := make(chan struct{})
+	defer close(release)
+	got := make(chan *Server, 1)
+	for started := false; !started; {
+		onMain := make(chan bool)
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread exits with us
+			if syscall.Gettid() == syscall.Getpid() {
+				onMain <- true
+				<-release
+				return
+			}
+			onMain <- false
+			s, err := Start(context.Background(), Options{})
+			if err != nil {
+				t.Error(err)
+			}
+			got <- s
+		}()
+		started = !<-onMain
+	}
+	s := <-got
+	if s == nil {
+		t.FailNow()
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	time.Sleep(500 * time.Millisecond)
+	conn, err := pgx.Connect(context.Background(), s.DSN("postgres"))
+	if err != nil {
+		t.Fatalf("server died with the thread that started it: %v\n%s", err, logTail(s.LogPath(), 0))
+	}
+	conn.Close(context.Background())
 }

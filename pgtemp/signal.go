@@ -3,6 +3,7 @@ package pgtemp
 import (
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -13,8 +14,12 @@ import (
 // and its directory are gone. The watchdog would clean up anyway; doing it
 // here is faster and leaves nothing behind even for a moment.
 //
+// Once the first signal arrives, SIGINT and SIGTERM get their default
+// action back for the whole process, so a second Ctrl-C during a slow Stop
+// ends it at once (the watchdog then finishes the cleanup).
+//
 // Call the returned function to restore the previous signal handling, e.g.
-// once Stop has run normally.
+// once Stop has run normally; it may be called more than once.
 func StopOnSignal(s *Server) (release func()) {
 	ch := make(chan os.Signal, 1)
 	done := make(chan struct{})
@@ -22,8 +27,9 @@ func StopOnSignal(s *Server) (release func()) {
 	go func() {
 		select {
 		case sig := <-ch:
+			signal.Stop(ch)
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
 			_ = s.Stop()
-			signal.Reset(sig)
 			if ss, ok := sig.(syscall.Signal); ok {
 				_ = syscall.Kill(os.Getpid(), ss)
 			}
@@ -34,8 +40,11 @@ func StopOnSignal(s *Server) (release func()) {
 		case <-done:
 		}
 	}()
+	var once sync.Once
 	return func() {
-		signal.Stop(ch)
-		close(done)
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+		})
 	}
 }
