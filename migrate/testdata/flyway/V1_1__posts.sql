@@ -1,0 +1,1 @@
+CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users);
