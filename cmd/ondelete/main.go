@@ -1,0 +1,34 @@
+// Command ondelete puts foreign-key delete semantics under control in
+// PostgreSQL: it inspects every foreign key, draws the deletion graph from a
+// root table, and (in later commands) checks policy, plans migrations and
+// proves cascades. This file only wires the process: signals, the root
+// command, one-line errors and exit codes.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the command line and returns the process exit code. Deferred
+// cleanup (a throwaway server, open connections) runs before it returns,
+// also on Ctrl-C: the signal cancels the context instead of killing us.
+func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(os.Stderr, "ondelete: "+oneLine(redactErr(err)))
+	return exitCodeOf(err)
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/ondelete/ondelete/target"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ondelete",
+		Short: "Foreign-key delete semantics under control for PostgreSQL",
+		Long: `ondelete inspects every foreign key of a PostgreSQL database and draws the
+deletion graph from a root table: what deleting one row cascades to, sets to
+NULL, or is blocked by, however many hops away.
+
+Without --dsn (or DATABASE_URL), commands start a throwaway PostgreSQL from the
+local installation and apply the --migrations directory to it.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see --help)", err)
+	})
+	root.AddCommand(newInspectCmd())
+	return root
+}
+
+// dbFlags are the connection flags every database command shares.
+type dbFlags struct {
+	dsn        string
+	migrations string
+	layout     string
+	absorb     []string
+	schemas    []string
+}
+
+func (f *dbFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.dsn, "dsn", "", "PostgreSQL connection string (default $DATABASE_URL); without it a throwaway server is used")
+	fs.StringVar(&f.migrations, "migrations", "", "migrations directory to apply to the throwaway server (or to locate sources with --dsn)")
+	fs.StringVar(&f.layout, "layout", "", "migration layout: flat, golang-migrate, goose, dbmate, prisma, diesel (default: detect)")
+	fs.StringSliceVar(&f.absorb, "absorb", nil, "SQLSTATEs that mean \"already applied\" while applying migrations (default 42710,42P07,42701)")
+	fs.StringSliceVar(&f.schemas, "schema", nil, "only inspect these schemas (repeatable; default: all non-system schemas)")
+}
+
+// options turns the flags into target options, reading DATABASE_URL when
+// --dsn is absent.
+func (f *dbFlags) options() target.Options {
+	dsn := f.dsn
+	if dsn == "" {
+		dsn = os.Getenv("DATABASE_URL")
+	}
+	lastDSN = dsn
+	return target.Options{
+		DSN:        dsn,
+		Migrations: f.migrations,
+		Layout:     f.layout,
+		Absorb:     f.absorb,
+		Schemas:    f.schemas,
+		Progress:   os.Stderr,
+	}
+}
+
+// colorOut reports whether stdout should get ANSI colour: only on a
+// terminal, and never when NO_COLOR is set (https://no-color.org).
+func colorOut() bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return term.IsTerminal(int(os.Stdout.Fd()))
+}
+
+// checkFormat validates a --format value against the allowed ones.
+func checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown --format %q: use one of %v", format, allowed)
+}
