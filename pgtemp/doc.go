@@ -19,7 +19,8 @@
 //
 //   - Stop shuts the server down (fast shutdown), waits for it and removes the
 //     directory; callers defer it.
-//   - StopOnSignal turns SIGINT/SIGTERM into a Stop before the process dies.
+//   - StopOnSignal turns SIGINT, SIGTERM and SIGHUP into a Stop before the
+//     process dies of them.
 //   - The postmaster gets SIGQUIT (immediate shutdown) from the kernel when
 //     its parent dies (Pdeathsig), and runs in its own session so a terminal
 //     Ctrl-C is not delivered to it half-way through our own cleanup.

@@ -32,7 +32,7 @@ var shared struct {
 }
 
 // Main runs the tests of m and exits with their status. It always stops the
-// shared server first, and stops it on SIGINT/SIGTERM too, so that even an
+// shared server first, and stops it on SIGINT/SIGTERM/SIGHUP too, so even an
 // interrupted `go test` leaves no server or directory behind (the pgtemp
 // watchdog covers panics and SIGKILL). Call it from TestMain.
 func Main(m *testing.M) {
