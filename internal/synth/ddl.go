@@ -20,7 +20,7 @@ const DefaultBatchSize = 250
 // keys), CREATE INDEX on the indexed referencing columns, then one ALTER
 // TABLE ... ADD CONSTRAINT ... FOREIGN KEY per foreign key. Adding the
 // foreign keys last lets tables reference each other in cycles.
-func (s *Schema) Statements() []string {
+func (s Schema) Statements() []string {
 	stmts := make([]string, 0, len(s.Schemas)+len(s.Tables)+2*len(s.ForeignKeys))
 	for _, name := range s.Schemas {
 		if name != "public" {
@@ -47,7 +47,7 @@ func (s *Schema) Statements() []string {
 // batch is one round trip and one implicit transaction, which is what makes
 // a schema of thousands of tables load in seconds. A size below 1 means
 // DefaultBatchSize.
-func (s *Schema) Batches(size int) []string {
+func (s Schema) Batches(size int) []string {
 	if size < 1 {
 		size = DefaultBatchSize
 	}
@@ -63,7 +63,7 @@ func (s *Schema) Batches(size int) []string {
 
 // Script returns the whole DDL as one SQL text, one statement per
 // paragraph, as it would be written in a migration file.
-func (s *Schema) Script() string {
+func (s Schema) Script() string {
 	return joinStatements(s.Statements())
 }
 

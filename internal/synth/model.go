@@ -100,7 +100,7 @@ type Summary struct {
 }
 
 // Summary counts the schema's contents.
-func (s *Schema) Summary() Summary {
+func (s Schema) Summary() Summary {
 	sum := Summary{
 		Schemas:     len(s.Schemas),
 		Tables:      len(s.Tables),

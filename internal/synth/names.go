@@ -12,7 +12,7 @@ const maxIdentBytes = 63
 // schemaNames are the schemas tables are spread over, public first. One
 // needs quoting, so schema-qualified names are exercised with quotes too.
 var schemaNames = []string{
-	"public", "billing", "inventory", "Audit Trail", "crm", "support",
+	"public", "billing", "Audit Trail", "inventory", "crm", "support",
 	"analytics", "hr", "logistics", "marketing", "legacy", "integrations",
 }
 
