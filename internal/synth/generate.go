@@ -206,11 +206,9 @@ func (g *generator) addForeignKey(child, parent int, key []string, action catalo
 	if self {
 		base = "parent"
 	}
-	cols := make([]string, len(key))
-	for i, kc := range key {
-		col := unique(cs.usedColumns, fit(base, "_"+kc))
-		cols[i] = col
-		ct.Columns = append(ct.Columns, Column{Name: col, Type: columnType(pt, kc), NotNull: notNull})
+	cols := columnNames(cs.usedColumns, base, key)
+	for i, col := range cols {
+		ct.Columns = append(ct.Columns, Column{Name: col, Type: columnType(pt, key[i]), NotNull: notNull})
 	}
 
 	conventional := catalog.DefaultFKName(ct.Name, cols)
@@ -234,6 +232,31 @@ func (g *generator) addForeignKey(child, parent int, key []string, action catalo
 		Indexed:          g.rnd.chance(g.opts.IndexRate),
 		ConventionalName: name == conventional,
 	})
+}
+
+// columnNames names the referencing columns <base>_<key column>, all with
+// the same _2, _3, ... suffix when a name is taken, so the columns of one
+// composite reference stay recognisably together; it records them in used.
+func columnNames(used map[string]bool, base string, key []string) []string {
+	cols := make([]string, len(key))
+	for n := 1; ; n++ {
+		suffix := ""
+		if n > 1 {
+			suffix = "_" + strconv.Itoa(n)
+		}
+		free := true
+		for i, kc := range key {
+			cols[i] = fit(base, "_"+kc+suffix)
+			free = free && !used[cols[i]]
+		}
+		if free {
+			break
+		}
+	}
+	for _, c := range cols {
+		used[c] = true
+	}
+	return cols
 }
 
 // columnType returns the type of t's column name; it panics when there is

@@ -29,7 +29,9 @@ type Table struct {
 }
 
 // TableName returns the table's identity in the catalog model.
-func (t *Table) TableName() catalog.TableName { return catalog.TableName{Schema: t.Schema, Name: t.Name} }
+func (t *Table) TableName() catalog.TableName {
+	return catalog.TableName{Schema: t.Schema, Name: t.Name}
+}
 
 // Column is one column of a generated table.
 type Column struct {
