@@ -293,14 +293,21 @@ func (l *loader) detect() (Layout, error) {
 			}
 		}
 	}
-	// Plain numbered files beside annotated or .up.sql files are files of
-	// that layout missing their annotations: loading names them.
-	if len(cands) > 1 {
-		delete(cands, LayoutFlat)
+	// Plain numbered files beside goose, dbmate or golang-migrate files are
+	// files of that layout missing their annotations or suffix: loading
+	// names them.
+	for _, l := range []Layout{LayoutGoose, LayoutDbmate, LayoutGolangMigrate} {
+		if _, ok := cands[l]; ok {
+			delete(cands, LayoutFlat)
+		}
 	}
 	switch len(cands) {
 	case 0:
-		return "", &LayoutError{Dir: l.name(), Msg: "no migrations found: expected one of the layouts " + layoutNames()}
+		msg := "no migrations found"
+		if len(l.entries) > 0 {
+			msg += fmt.Sprintf(" (%s matches no layout)", l.display(l.entries[0].Name()))
+		}
+		return "", &LayoutError{Dir: l.name(), Msg: msg + ": expected one of the layouts " + layoutNames()}
 	case 1:
 		for layout := range cands {
 			return layout, nil

@@ -29,7 +29,7 @@ FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype = 'f' AND con.conparentid = 0
-  AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'`
+  AND n.nspname <> 'information_schema' AND left(n.nspname, 3) <> 'pg_'`
 
 // fkState is the foreign keys seen so far and where each was created or
 // last changed.

@@ -119,7 +119,7 @@ func (s *source) tokens(start, end int) ([]token, error) {
 		if errors.As(err, &perr) && perr.Cursorpos > 0 {
 			off = start + charToByte(chunk, perr.Cursorpos-1)
 		}
-		return nil, s.errorAt(off, "%s", strings.TrimSpace(err.Error()))
+		return nil, s.errorAt(off, "%s", lexMessage(err))
 	}
 	toks := make([]token, 0, len(res.Tokens))
 	for _, t := range res.Tokens {
@@ -221,6 +221,17 @@ func (b *boundary) terminates(toks []token, i int) bool {
 		return b.parens == 0 && b.atomic == 0
 	}
 	return false
+}
+
+// lexMessage is the lexer's message without its "at or near" excerpt: the
+// error already carries the position, and the excerpt runs to the end of
+// the input, line breaks and all.
+func lexMessage(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, " at or near "); i > 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
 }
 
 // charToByte returns the byte offset of the n-th (0-based) character of s,
