@@ -14,10 +14,10 @@ import (
 func (w *walk) blockers() []Blocker {
 	out := []Blocker{}
 	for i := range w.edges {
-		e, fk := &w.edges[i], w.fks[i]
+		e, fk := &w.edges[i], w.b.fks[w.efk[i]]
 		var notNull []string
 		if !e.Action.Blocks() {
-			notNull = w.notNullTargets(e, fk)
+			notNull = w.notNullTargets(i, fk)
 			if len(notNull) == 0 {
 				continue
 			}
@@ -30,12 +30,12 @@ func (w *walk) blockers() []Blocker {
 			Deferred: e.Action == catalog.NoAction && fk.Deferrable && fk.InitiallyDeferred,
 			Path:     w.shortestPathThrough(i),
 		}
-		if w.deleted(e.To) {
+		if w.deleted(w.to[i]) {
 			b.Kind = Conditional
-			b.Timing = w.timing(e, b.Deferred)
+			b.Timing = w.timing(i, b.Deferred)
 			b.OrderDependent = b.Timing == TimingSameRound
 		}
-		b.Reason = w.reason(e, &b)
+		b.Reason = w.reason(i, &b)
 		out = append(out, b)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -56,8 +56,9 @@ func (w *walk) blockers() []Blocker {
 // the column has neither a default nor an identity; a column with a default
 // is fine as far as the schema tells (the default must still reference an
 // existing row, which only data can show).
-func (w *walk) notNullTargets(e *Edge, fk *catalog.ForeignKey) []string {
-	t := w.b.tables[e.To]
+func (w *walk) notNullTargets(ei int, fk *catalog.ForeignKey) []string {
+	e := &w.edges[ei]
+	t := w.b.tables[w.to[ei]]
 	if t == nil {
 		if e.Action == catalog.SetNull && fk.NotNull {
 			return append([]string{}, e.Columns...)
@@ -78,16 +79,16 @@ func (w *walk) notNullTargets(e *Edge, fk *catalog.ForeignKey) []string {
 	return cols
 }
 
-// timing classifies a conditional blocker: the check (or SET NULL) for a
-// row of e.From deleted at depth n runs in trigger round n+1; the
+// timing classifies a conditional blocker on edge ei: the check (or SET
+// NULL) for a row of the referenced table deleted at depth n runs in trigger round n+1; the
 // referencing rows the DELETE removes are deleted in round m, the depth of
-// e.To. Depths are shortest cascade chains, so the timing describes rows
+// the referencing table. Depths are shortest cascade chains, so the timing describes rows
 // reached along those chains.
-func (w *walk) timing(e *Edge, deferred bool) Timing {
+func (w *walk) timing(ei int, deferred bool) Timing {
 	if deferred {
 		return TimingAtCommit
 	}
-	n, m := w.depth[e.From], w.depth[e.To]
+	n, m := w.depth[w.from[ei]], w.depth[w.to[ei]]
 	switch {
 	case m <= n:
 		return TimingAfterCascades
@@ -99,7 +100,8 @@ func (w *walk) timing(e *Edge, deferred bool) Timing {
 }
 
 // reason explains the blocker in one sentence.
-func (w *walk) reason(e *Edge, b *Blocker) string {
+func (w *walk) reason(ei int, b *Blocker) string {
+	e := &w.edges[ei]
 	child, parent := e.To.String(), e.From.String()
 	what := "a row of " + child + " referencing a deleted row of " + parent
 	var fails string
@@ -115,7 +117,7 @@ func (w *walk) reason(e *Edge, b *Blocker) string {
 	if b.Kind == Definite {
 		return fmt.Sprintf("%s while %s exists; %s is not deleted by this DELETE, so every such row blocks", fails, what, child)
 	}
-	n, m := w.depth[e.From], w.depth[e.To]
+	n, m := w.depth[w.from[ei]], w.depth[w.to[ei]]
 	switch b.Timing {
 	case TimingAtCommit:
 		return fmt.Sprintf("%s while %s still exists; cascades are done by then, so only rows this DELETE does not remove block", fails, what)

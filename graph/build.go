@@ -18,17 +18,31 @@ type Options struct {
 // ErrInvalidOptions is wrapped by NewBuilder when Options are out of range.
 var ErrInvalidOptions = errors.New("invalid graph options")
 
-// Builder builds deletion graphs for many roots of one snapshot. It indexes
-// the snapshot's foreign keys by referenced and by referencing table once,
-// so building a graph per root (as policy checks do) costs a traversal, not
-// a scan of every foreign key. A Builder only reads the snapshot; it is
-// safe for concurrent use as long as nobody changes the snapshot.
+// Builder builds deletion graphs for many roots of one snapshot. It numbers
+// the tables and indexes the foreign keys by referenced and by referencing
+// table once, so building a graph per root (as policy checks do) costs a
+// traversal over integers, not a scan of every foreign key. A Builder only
+// reads the snapshot; it is safe for concurrent use as long as nobody
+// changes the snapshot.
 type Builder struct {
 	snap     *catalog.Snapshot
 	maxPaths int
-	tables   map[catalog.TableName]*catalog.Table
-	byRef    map[catalog.TableName][]*catalog.ForeignKey
-	byChild  map[catalog.TableName][]*catalog.ForeignKey
+	// names maps a table id to its name; ids follow (schema, table)
+	// order, so comparing ids compares names.
+	names []catalog.TableName
+	ids   map[catalog.TableName]int
+	// tables maps an id to its catalog table; nil for a table that only
+	// appears as the end of a foreign key.
+	tables []*catalog.Table
+	// fks are the foreign keys sorted by (schema, table, name), with the
+	// ids of their referencing (child) and referenced (parent) tables.
+	fks      []*catalog.ForeignKey
+	fkKey    []string // schema.table.constraint, computed once
+	fkChild  []int
+	fkParent []int
+	// byRef and byChild list fk indices per table id, in fks order.
+	byRef   [][]int
+	byChild [][]int
 }
 
 // NewBuilder validates opts and indexes s.
@@ -36,30 +50,44 @@ func NewBuilder(s *catalog.Snapshot, opts Options) (*Builder, error) {
 	if opts.MaxPaths < 0 {
 		return nil, fmt.Errorf("%w: MaxPaths %d is negative", ErrInvalidOptions, opts.MaxPaths)
 	}
-	b := &Builder{
-		snap:     s,
-		maxPaths: opts.MaxPaths,
-		tables:   make(map[catalog.TableName]*catalog.Table, len(s.Tables)),
-		byRef:    map[catalog.TableName][]*catalog.ForeignKey{},
-		byChild:  map[catalog.TableName][]*catalog.ForeignKey{},
-	}
+	b := &Builder{snap: s, maxPaths: opts.MaxPaths, ids: make(map[catalog.TableName]int, len(s.Tables))}
 	if b.maxPaths == 0 {
 		b.maxPaths = DefaultMaxPaths
 	}
-	for i := range s.Tables {
-		b.tables[s.Tables[i].TableName()] = &s.Tables[i]
-	}
-	for i := range s.ForeignKeys {
-		fk := &s.ForeignKeys[i]
-		b.byRef[fk.RefTableName()] = append(b.byRef[fk.RefTableName()], fk)
-		b.byChild[fk.TableName()] = append(b.byChild[fk.TableName()], fk)
-	}
 	// The snapshot is documented as sorted, but determinism must not hang
 	// on every producer honouring that.
-	for _, m := range []map[catalog.TableName][]*catalog.ForeignKey{b.byRef, b.byChild} {
-		for _, fks := range m {
-			sort.Slice(fks, func(i, j int) bool { return fkLess(fks[i], fks[j]) })
-		}
+	for i := range s.ForeignKeys {
+		b.fks = append(b.fks, &s.ForeignKeys[i])
+	}
+	sort.SliceStable(b.fks, func(i, j int) bool { return fkLess(b.fks[i], b.fks[j]) })
+	for i := range s.Tables {
+		b.ids[s.Tables[i].TableName()] = -1
+	}
+	for _, fk := range b.fks {
+		b.ids[fk.TableName()], b.ids[fk.RefTableName()] = -1, -1
+	}
+	for t := range b.ids {
+		b.names = append(b.names, t)
+	}
+	sortNames(b.names)
+	for id, t := range b.names {
+		b.ids[t] = id
+	}
+	b.tables = make([]*catalog.Table, len(b.names))
+	for i := range s.Tables {
+		b.tables[b.ids[s.Tables[i].TableName()]] = &s.Tables[i]
+	}
+	b.byRef = make([][]int, len(b.names))
+	b.byChild = make([][]int, len(b.names))
+	b.fkChild = make([]int, len(b.fks))
+	b.fkParent = make([]int, len(b.fks))
+	b.fkKey = make([]string, len(b.fks))
+	for i, fk := range b.fks {
+		b.fkKey[i] = fk.Key().String()
+		c, p := b.ids[fk.TableName()], b.ids[fk.RefTableName()]
+		b.fkChild[i], b.fkParent[i] = c, p
+		b.byRef[p] = append(b.byRef[p], i)
+		b.byChild[c] = append(b.byChild[c], i)
 	}
 	return b, nil
 }
@@ -86,10 +114,11 @@ func Build(s *catalog.Snapshot, root catalog.TableName) (*Graph, error) {
 // itself referenced, and the data (a blocker only fails if referencing rows
 // exist).
 func (b *Builder) Build(root catalog.TableName) (*Graph, error) {
-	if _, ok := b.tables[root]; !ok {
+	id, ok := b.ids[root]
+	if !ok || b.tables[id] == nil {
 		return nil, &TableNotFoundError{Name: root.String(), Suggestions: suggest(b.snap, root.Schema, root.Name)}
 	}
-	w := newWalk(b, root)
+	w := newWalk(b, id)
 	w.reach()
 	w.collectEdges()
 	w.sets = w.paths(b.maxPaths)

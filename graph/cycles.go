@@ -7,11 +7,11 @@ import (
 	"github.com/ondelete/ondelete/catalog"
 )
 
-// arc is a foreign key as a directed arc, referenced → referencing.
+// arc is a foreign key as a directed arc between table ids, referenced →
+// referencing.
 type arc struct {
-	from, to   catalog.TableName
+	from, to   int
 	constraint string
-	cascade    bool
 }
 
 // cycles finds cascade cycles (components of CASCADE foreign keys among
@@ -20,42 +20,50 @@ type arc struct {
 func (w *walk) cycles() []Cycle {
 	var cascade, all []arc
 	for i := range w.edges {
-		e := &w.edges[i]
-		if e.Action == catalog.Cascade {
-			cascade = append(cascade, arc{e.From, e.To, e.Constraint, true})
+		if w.edges[i].Action == catalog.Cascade {
+			cascade = append(cascade, arc{w.from[i], w.to[i], w.edges[i].Constraint})
 		}
 	}
 	affected := w.affected()
-	in := make(map[catalog.TableName]bool, len(affected))
+	in := make([]bool, len(w.b.names))
 	for _, t := range affected {
 		in[t] = true
 	}
 	for _, t := range affected {
-		for _, fk := range w.b.byChild[t] {
-			if in[fk.RefTableName()] {
-				all = append(all, arc{fk.RefTableName(), t, fk.Key().String(), fk.OnDelete == catalog.Cascade})
+		for _, fi := range w.b.byChild[t] {
+			if p := w.b.fkParent[fi]; in[p] {
+				all = append(all, arc{p, t, w.b.fkKey[fi]})
 			}
 		}
 	}
-	out := []Cycle{}
+	type keyed struct {
+		c  Cycle
+		id string
+	}
+	var found []keyed
 	seen := map[string]bool{}
-	for _, c := range components(cascade) {
+	for _, c := range w.components(cascade) {
 		c.Kind = CycleCascade
-		seen[cycleID(c)] = true
-		out = append(out, c)
+		id := cycleID(c)
+		seen[id] = true
+		found = append(found, keyed{c, id})
 	}
-	for _, c := range components(all) {
-		if !seen[cycleID(c)] {
+	for _, c := range w.components(all) {
+		if id := cycleID(c); !seen[id] {
 			c.Kind = CycleForeignKey
-			out = append(out, c)
+			found = append(found, keyed{c, id})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].c.Kind != found[j].c.Kind {
+			return found[i].c.Kind < found[j].c.Kind
 		}
-		return cycleID(out[i]) < cycleID(out[j])
+		return found[i].id < found[j].id
 	})
+	out := make([]Cycle, len(found))
+	for i, k := range found {
+		out[i] = k.c
+	}
 	return out
 }
 
@@ -75,37 +83,38 @@ func cycleID(c Cycle) string {
 // components returns the strongly connected components of arcs that are
 // cycles: two or more tables, or one table with an arc to itself. It is
 // Tarjan's algorithm, run iteratively so a 5,000-table chain cannot
-// exhaust anything, over nodes in sorted order for deterministic output.
-func components(arcs []arc) []Cycle {
-	adj := map[catalog.TableName][]catalog.TableName{}
-	var nodes []catalog.TableName
-	node := map[catalog.TableName]bool{}
+// exhaust the stack, over table ids in ascending order for deterministic
+// output.
+func (w *walk) components(arcs []arc) []Cycle {
+	n := len(w.b.names)
+	adj := make([][]int, n)
+	var nodes []int
+	isNode := make([]bool, n)
 	for _, a := range arcs {
 		adj[a.from] = append(adj[a.from], a.to)
-		for _, t := range []catalog.TableName{a.from, a.to} {
-			if !node[t] {
-				node[t] = true
+		for _, t := range [2]int{a.from, a.to} {
+			if !isNode[t] {
+				isNode[t] = true
 				nodes = append(nodes, t)
 			}
 		}
 	}
-	sortNames(nodes)
-	index := map[catalog.TableName]int{}
-	low := map[catalog.TableName]int{}
-	onStack := map[catalog.TableName]bool{}
-	var stack []catalog.TableName
-	comp := map[catalog.TableName]int{}
-	ncomp := 0
-	type frame struct {
-		t    catalog.TableName
-		next int
+	sort.Ints(nodes)
+	index, low, comp := make([]int, n), make([]int, n), make([]int, n)
+	for i := range index {
+		index[i] = -1
 	}
+	onStack := make([]bool, n)
+	var stack []int
+	next, ncomp := 0, 0
+	type frame struct{ t, next int }
 	for _, start := range nodes {
-		if _, ok := index[start]; ok {
+		if index[start] >= 0 {
 			continue
 		}
 		call := []frame{{t: start}}
-		index[start], low[start] = len(index), len(index)
+		index[start], low[start] = next, next
+		next++
 		stack = append(stack, start)
 		onStack[start] = true
 		for len(call) > 0 {
@@ -113,8 +122,9 @@ func components(arcs []arc) []Cycle {
 			if f.next < len(adj[f.t]) {
 				v := adj[f.t][f.next]
 				f.next++
-				if _, ok := index[v]; !ok {
-					index[v], low[v] = len(index), len(index)
+				if index[v] < 0 {
+					index[v], low[v] = next, next
+					next++
 					stack = append(stack, v)
 					onStack[v] = true
 					call = append(call, frame{t: v})
@@ -148,7 +158,7 @@ func components(arcs []arc) []Cycle {
 	selfLoop := make([]bool, ncomp)
 	for _, t := range nodes {
 		c := &byComp[comp[t]]
-		c.Tables = append(c.Tables, t)
+		c.Tables = append(c.Tables, w.b.names[t])
 	}
 	for _, a := range arcs {
 		if comp[a.from] == comp[a.to] {

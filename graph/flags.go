@@ -58,7 +58,7 @@ func (w *walk) flags(g *Graph) []Flag {
 		}
 		if effects := effectsOf(t.Via); len(effects) > 1 {
 			var keys []string
-			for _, ei := range w.in[t.TableName] {
+			for _, ei := range w.in[w.b.ids[t.TableName]] {
 				keys = append(keys, w.edges[ei].Constraint)
 			}
 			sort.Strings(keys)

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/ondelete/ondelete/catalog"
@@ -9,11 +10,14 @@ import (
 // pathSet holds the paths kept for one table, as edge indices. Cascade
 // paths end in a CASCADE edge and are extended further; terminal paths end
 // in any other edge (SET NULL, SET DEFAULT, NO ACTION, RESTRICT), which
-// does not propagate the delete.
+// does not propagate the delete. cascadeCut marks cascade paths left out
+// (their extensions are missing downstream too); terminalCut marks
+// terminal paths left out, which concerns this table alone.
 type pathSet struct {
-	cascade   [][]int
-	terminal  [][]int
-	truncated bool
+	cascade     [][]int
+	terminal    [][]int
+	cascadeCut  bool
+	terminalCut bool
 }
 
 // paths finds up to k simple paths (no table visited twice along cascade
@@ -24,58 +28,67 @@ type pathSet struct {
 // however many paths the graph has: this is what keeps 10,000 foreign keys
 // fast, and why in cyclic graphs the kept paths are the shortest found this
 // way rather than provably the k shortest.
-func (w *walk) paths(k int) map[catalog.TableName]*pathSet {
-	rank := w.rank
-	sets := map[catalog.TableName]*pathSet{w.root: {cascade: [][]int{nil}}}
-	get := func(t catalog.TableName) *pathSet {
-		s := sets[t]
-		if s == nil {
-			s = &pathSet{}
-			sets[t] = s
+func (w *walk) paths(k int) []*pathSet {
+	sets := make([]*pathSet, len(w.b.names))
+	sets[w.root] = &pathSet{cascade: [][]int{nil}}
+	get := func(t int) *pathSet {
+		if sets[t] == nil {
+			sets[t] = &pathSet{}
 		}
-		return s
+		return sets[t]
 	}
 	type step struct {
-		table catalog.TableName
+		table int
 		path  []int
 	}
+	// Candidates per table for the current level; touched lists the
+	// tables that have any, so each level costs what it finds.
+	cascade := make([][][]int, len(w.b.names))
+	terminal := make([][][]int, len(w.b.names))
+	var touched []int
+	var mem arena
 	frontier := []step{{w.root, nil}}
 	for len(frontier) > 0 {
-		cascade := map[catalog.TableName][][]int{}
-		terminal := map[catalog.TableName][][]int{}
+		touched = touched[:0]
 		for _, f := range frontier {
 			for _, ei := range w.out[f.table] {
-				e := &w.edges[ei]
-				if e.Action != catalog.Cascade {
-					terminal[e.To] = append(terminal[e.To], extend(f.path, ei))
+				to := w.to[ei]
+				if w.edges[ei].Action != catalog.Cascade {
+					if len(cascade[to]) == 0 && len(terminal[to]) == 0 {
+						touched = append(touched, to)
+					}
+					terminal[to] = append(terminal[to], mem.extend(f.path, ei))
 					continue
 				}
-				if e.To == w.root || w.onPath(f.path, e.To) {
+				if to == w.root || w.onPath(f.path, to) {
 					continue // a cycle: reported in Graph.Cycles, not as a path
 				}
-				cascade[e.To] = append(cascade[e.To], extend(f.path, ei))
+				if len(cascade[to]) == 0 && len(terminal[to]) == 0 {
+					touched = append(touched, to)
+				}
+				cascade[to] = append(cascade[to], mem.extend(f.path, ei))
 			}
 		}
+		sort.Ints(touched)
 		var next []step
-		for t, cands := range cascade {
+		for _, t := range touched {
 			s := get(t)
-			kept := keep(&s.cascade, cands, k, rank)
-			if kept < len(cands) {
-				s.truncated = true
+			if cands := cascade[t]; len(cands) > 0 {
+				kept := keep(&s.cascade, cands, k, w.rank)
+				s.cascadeCut = s.cascadeCut || kept < len(cands)
+				for _, p := range s.cascade[len(s.cascade)-kept:] {
+					next = append(next, step{t, p})
+				}
 			}
-			for _, p := range s.cascade[len(s.cascade)-kept:] {
-				next = append(next, step{t, p})
+			if cands := terminal[t]; len(cands) > 0 {
+				s.terminalCut = s.terminalCut || keep(&s.terminal, cands, k, w.rank) < len(cands)
 			}
-		}
-		for t, cands := range terminal {
-			s := get(t)
-			if keep(&s.terminal, cands, k, rank) < len(cands) {
-				s.truncated = true
-			}
+			// Keep the buffers: keep copied the paths out of them.
+			cascade[t], terminal[t] = cascade[t][:0], terminal[t][:0]
 		}
 		frontier = next
 	}
-	w.propagateTruncation(sets)
+	w.propagateCuts(sets)
 	return sets
 }
 
@@ -86,20 +99,24 @@ func keep(dst *[][]int, cands [][]int, k int, rank []int) int {
 	if room <= 0 {
 		return 0
 	}
-	sort.Slice(cands, func(i, j int) bool { return pathLess(cands[i], cands[j], rank) })
+	slices.SortFunc(cands, func(a, b []int) int { return pathCompare(a, b, rank) })
 	if len(cands) > room {
 		cands = cands[:room]
+	}
+	if *dst == nil {
+		*dst = make([][]int, 0, k)
 	}
 	*dst = append(*dst, cands...)
 	return len(cands)
 }
 
-// propagateTruncation marks a table truncated when a deleted table it is
-// reached from had paths left out: those paths would have led here too.
-func (w *walk) propagateTruncation(sets map[catalog.TableName]*pathSet) {
-	var queue []catalog.TableName
+// propagateCuts marks what lies downstream of a table whose cascade paths
+// were cut: the left-out paths would have led there too. It is a closure
+// over cascade edges, so the result does not depend on visiting order.
+func (w *walk) propagateCuts(sets []*pathSet) {
+	var queue []int
 	for t, s := range sets {
-		if s.truncated && w.deleted(t) {
+		if s != nil && s.cascadeCut {
 			queue = append(queue, t)
 		}
 	}
@@ -107,23 +124,25 @@ func (w *walk) propagateTruncation(sets map[catalog.TableName]*pathSet) {
 		t := queue[0]
 		queue = queue[1:]
 		for _, ei := range w.out[t] {
-			e := &w.edges[ei]
-			s := sets[e.To]
-			if e.To == w.root || s == nil || s.truncated {
+			to := w.to[ei]
+			s := sets[to]
+			if to == w.root || s == nil {
 				continue
 			}
-			s.truncated = true
-			if e.Action == catalog.Cascade {
-				queue = append(queue, e.To)
+			if w.edges[ei].Action != catalog.Cascade {
+				s.terminalCut = true
+			} else if !s.cascadeCut {
+				s.cascadeCut = true
+				queue = append(queue, to)
 			}
 		}
 	}
 }
 
-// onPath reports whether t is the root or the target of an edge on path.
-func (w *walk) onPath(path []int, t catalog.TableName) bool {
+// onPath reports whether table t is the target of an edge on path.
+func (w *walk) onPath(path []int, t int) bool {
 	for _, ei := range path {
-		if w.edges[ei].To == t {
+		if w.to[ei] == t {
 			return true
 		}
 	}
@@ -145,49 +164,67 @@ func (w *walk) edgeRanks() []int {
 	return rank
 }
 
-// pathLess orders paths by length, then lexically by edge rank.
-func pathLess(a, b []int, rank []int) bool {
+// pathCompare orders paths by length, then lexically by edge rank.
+func pathCompare(a, b []int, rank []int) int {
 	if len(a) != len(b) {
-		return len(a) < len(b)
+		return len(a) - len(b)
 	}
 	for i := range a {
 		if a[i] != b[i] {
-			return rank[a[i]] < rank[b[i]]
+			return rank[a[i]] - rank[b[i]]
 		}
 	}
-	return false
+	return 0
 }
 
-// extend returns a new path: p followed by edge ei.
-func extend(p []int, ei int) []int {
-	q := make([]int, len(p)+1)
+// arena hands out path slices from large blocks: paths are many, small
+// and live as long as the walk, so one allocation per block instead of one
+// per path keeps allocation and GC work low.
+type arena struct{ block []int }
+
+// extend returns a new path: p followed by edge ei. The result's capacity
+// is its length, so appending to it can never overwrite a neighbour.
+func (a *arena) extend(p []int, ei int) []int {
+	n := len(p) + 1
+	if len(a.block) < n {
+		a.block = make([]int, max(n, 1<<14))
+	}
+	q := a.block[:n:n]
+	a.block = a.block[n:]
 	copy(q, p)
 	q[len(p)] = ei
 	return q
 }
 
 // list merges the cascade and terminal paths (the root's own empty path
-// excluded), keeps the k shortest, and spells them out.
+// excluded; both lists are already shortest first), keeps the k shortest,
+// and spells them out, all paths sharing one backing array.
 func (s *pathSet) list(w *walk, k int) ([][]string, bool) {
 	if s == nil {
 		return [][]string{}, false
 	}
-	rank := w.rank
-	var all [][]int
-	for _, p := range s.cascade {
-		if len(p) > 0 {
-			all = append(all, p)
+	casc, term := s.cascade, s.terminal
+	if len(casc) > 0 && len(casc[0]) == 0 {
+		casc = casc[1:]
+	}
+	all := make([][]int, 0, min(k, len(casc)+len(term)))
+	total := 0
+	for len(all) < k && (len(casc) > 0 || len(term) > 0) {
+		var p []int
+		if len(term) == 0 || (len(casc) > 0 && pathCompare(casc[0], term[0], w.rank) < 0) {
+			p, casc = casc[0], casc[1:]
+		} else {
+			p, term = term[0], term[1:]
 		}
+		all = append(all, p)
+		total += len(p)
 	}
-	all = append(all, s.terminal...)
-	sort.SliceStable(all, func(i, j int) bool { return pathLess(all[i], all[j], rank) })
-	truncated := s.truncated
-	if len(all) > k {
-		all, truncated = all[:k], true
-	}
+	truncated := s.cascadeCut || s.terminalCut || len(casc) > 0 || len(term) > 0
 	out := make([][]string, len(all))
+	names := make([]string, total)
 	for i, p := range all {
-		out[i] = make([]string, len(p))
+		out[i] = names[:len(p):len(p)]
+		names = names[len(p):]
 		for j, ei := range p {
 			out[i][j] = w.edges[ei].Constraint
 		}
@@ -199,7 +236,7 @@ func (s *pathSet) list(w *walk, k int) ([][]string, bool) {
 // ei: the first kept cascade path to its deleted table, then the edge.
 func (w *walk) shortestPathThrough(ei int) []string {
 	var p []int
-	if s := w.sets[w.edges[ei].From]; s != nil && len(s.cascade) > 0 {
+	if s := w.sets[w.from[ei]]; s != nil && len(s.cascade) > 0 {
 		p = s.cascade[0]
 	}
 	out := make([]string, 0, len(p)+1)

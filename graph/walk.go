@@ -6,148 +6,157 @@ import (
 	"github.com/ondelete/ondelete/catalog"
 )
 
-// walk holds the state of one Build: which tables are deleted and at what
-// depth, and the edges out of deleted tables.
+// walk holds the state of one Build. Tables are Builder ids throughout.
 type walk struct {
 	b    *Builder
-	root catalog.TableName
-	// depth is the cascade depth of every deleted table (root = 0): the
-	// trigger round in which PostgreSQL deletes its rows.
-	depth map[catalog.TableName]int
-	// edges are all foreign keys into deleted tables, sorted; fks[i] is
-	// the catalog foreign key behind edges[i].
+	root int
+	// depth is the cascade depth of every deleted table (root = 0), the
+	// trigger round in which PostgreSQL deletes its rows; -1 when the
+	// table is not deleted.
+	depth []int
+	// deletedIDs lists deleted tables in ascending id order.
+	deletedIDs []int
+	// edges are all foreign keys into deleted tables, sorted by (from,
+	// to, constraint); efk, from and to give each edge's fk index and
+	// table ids.
 	edges []Edge
-	fks   []*catalog.ForeignKey
-	// out lists edge indices by From table, in edge order.
-	out map[catalog.TableName][]int
-	// in lists edge indices by To table, in edge order.
-	in map[catalog.TableName][]int
+	efk   []int
+	from  []int
+	to    []int
+	// out and in list edge indices per table id, in edge order.
+	out [][]int
+	in  [][]int
 	// rank is each edge's position in lexical order of constraint names.
 	rank []int
-	// sets holds the paths kept per table.
-	sets map[catalog.TableName]*pathSet
+	// sets holds the paths kept per table id (nil when none).
+	sets []*pathSet
 }
 
-func newWalk(b *Builder, root catalog.TableName) *walk {
-	return &walk{b: b, root: root, depth: map[catalog.TableName]int{root: 0}}
+func newWalk(b *Builder, root int) *walk {
+	w := &walk{b: b, root: root, depth: make([]int, len(b.names)), edges: []Edge{}}
+	for i := range w.depth {
+		w.depth[i] = -1
+	}
+	w.depth[root] = 0
+	return w
 }
 
 // reach finds every table deleted through cascades and its depth, by
 // breadth-first search from the root, so each depth is the shortest chain.
 func (w *walk) reach() {
-	queue := []catalog.TableName{w.root}
+	queue := []int{w.root}
 	for len(queue) > 0 {
 		t := queue[0]
 		queue = queue[1:]
-		for _, fk := range w.b.byRef[t] {
-			if fk.OnDelete != catalog.Cascade {
+		for _, fi := range w.b.byRef[t] {
+			if w.b.fks[fi].OnDelete != catalog.Cascade {
 				continue
 			}
-			child := fk.TableName()
-			if _, seen := w.depth[child]; !seen {
-				w.depth[child] = w.depth[t] + 1
-				queue = append(queue, child)
+			if c := w.b.fkChild[fi]; w.depth[c] < 0 {
+				w.depth[c] = w.depth[t] + 1
+				queue = append(queue, c)
 			}
 		}
 	}
-}
-
-// deleted reports whether the DELETE removes rows of t (t is the root or
-// reached by cascades).
-func (w *walk) deleted(t catalog.TableName) bool {
-	_, ok := w.depth[t]
-	return ok
-}
-
-// collectEdges records every foreign key into a deleted table.
-func (w *walk) collectEdges() {
-	for t := range w.depth {
-		for _, fk := range w.b.byRef[t] {
-			w.fks = append(w.fks, fk)
+	for id, d := range w.depth {
+		if d >= 0 {
+			w.deletedIDs = append(w.deletedIDs, id)
 		}
 	}
-	sort.Slice(w.fks, func(i, j int) bool {
-		a, b := w.fks[i], w.fks[j]
-		if a.RefTableName() != b.RefTableName() {
-			return a.RefTableName().Less(b.RefTableName())
+}
+
+// deleted reports whether the DELETE removes rows of table t (the root or
+// a table reached by cascades).
+func (w *walk) deleted(t int) bool { return w.depth[t] >= 0 }
+
+// collectEdges records every foreign key into a deleted table. Visiting
+// deleted tables in id order and their keys in fk order yields the edges
+// already sorted by (from, to, constraint).
+func (w *walk) collectEdges() {
+	w.out = make([][]int, len(w.b.names))
+	w.in = make([][]int, len(w.b.names))
+	n := 0
+	for _, t := range w.deletedIDs {
+		n += len(w.b.byRef[t])
+	}
+	w.edges = make([]Edge, 0, n)
+	w.efk, w.from, w.to = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
+	for _, t := range w.deletedIDs {
+		for _, fi := range w.b.byRef[t] {
+			fk := w.b.fks[fi]
+			cols := fk.Columns
+			if len(fk.OnDeleteColumns) > 0 && (fk.OnDelete == catalog.SetNull || fk.OnDelete == catalog.SetDefault) {
+				cols = fk.OnDeleteColumns
+			}
+			i, c := len(w.edges), w.b.fkChild[fi]
+			w.edges = append(w.edges, Edge{
+				Constraint: w.b.fkKey[fi],
+				Name:       fk.Name,
+				From:       w.b.names[t],
+				To:         w.b.names[c],
+				Action:     fk.OnDelete,
+				Columns:    cols,
+			})
+			w.efk = append(w.efk, fi)
+			w.from = append(w.from, t)
+			w.to = append(w.to, c)
+			w.out[t] = append(w.out[t], i)
+			w.in[c] = append(w.in[c], i)
 		}
-		return fkLess(a, b)
-	})
-	w.edges = make([]Edge, len(w.fks))
-	w.out = map[catalog.TableName][]int{}
-	w.in = map[catalog.TableName][]int{}
-	for i, fk := range w.fks {
-		cols := fk.Columns
-		if len(fk.OnDeleteColumns) > 0 && (fk.OnDelete == catalog.SetNull || fk.OnDelete == catalog.SetDefault) {
-			cols = fk.OnDeleteColumns
-		}
-		w.edges[i] = Edge{
-			Constraint: fk.Key().String(),
-			Name:       fk.Name,
-			From:       fk.RefTableName(),
-			To:         fk.TableName(),
-			Action:     fk.OnDelete,
-			Columns:    append([]string{}, cols...),
-		}
-		w.out[fk.RefTableName()] = append(w.out[fk.RefTableName()], i)
-		w.in[fk.TableName()] = append(w.in[fk.TableName()], i)
 	}
 	w.rank = w.edgeRanks()
 }
 
-// affected returns every table in the graph, sorted: deleted tables and
-// the referencing tables of every edge.
-func (w *walk) affected() []catalog.TableName {
-	set := make(map[catalog.TableName]bool, len(w.depth)+len(w.in))
-	for t := range w.depth {
-		set[t] = true
+// affected returns the ids of every table in the graph, ascending:
+// deleted tables and the referencing tables of every edge.
+func (w *walk) affected() []int {
+	var ids []int
+	for id := range w.b.names {
+		if w.deleted(id) || len(w.in[id]) > 0 {
+			ids = append(ids, id)
+		}
 	}
-	for t := range w.in {
-		set[t] = true
-	}
-	names := make([]catalog.TableName, 0, len(set))
-	for t := range set {
-		names = append(names, t)
-	}
-	sortNames(names)
-	return names
+	return ids
 }
 
 // actionOrder is the order Table.Via lists actions in: destructive first.
-var actionOrder = []catalog.Action{catalog.Cascade, catalog.SetNull, catalog.SetDefault, catalog.Restrict, catalog.NoAction}
+var actionOrder = [...]catalog.Action{catalog.Cascade, catalog.SetNull, catalog.SetDefault, catalog.Restrict, catalog.NoAction}
 
 // tables returns the affected tables with outcomes, depths and paths.
 func (w *walk) tables() []Table {
-	names := w.affected()
-	out := make([]Table, 0, len(names))
-	for _, name := range names {
-		t := Table{TableName: name, Outcome: OutcomeBlocked, Via: []catalog.Action{}}
-		seen := map[catalog.Action]bool{}
+	ids := w.affected()
+	out := make([]Table, 0, len(ids))
+	for _, id := range ids {
+		t := Table{TableName: w.b.names[id], Outcome: OutcomeBlocked, Via: []catalog.Action{}}
+		var seen [len(actionOrder)]bool
 		minDepth := -1
-		for _, ei := range w.in[name] {
-			e := &w.edges[ei]
-			seen[e.Action] = true
-			if o := outcomeOf(e.Action); o.rank() < t.Outcome.rank() {
+		for _, ei := range w.in[id] {
+			a := w.edges[ei].Action
+			for i := range actionOrder {
+				if actionOrder[i] == a {
+					seen[i] = true
+				}
+			}
+			if o := outcomeOf(a); o.rank() < t.Outcome.rank() {
 				t.Outcome = o
 			}
-			if d := w.depth[e.From] + 1; minDepth < 0 || d < minDepth {
+			if d := w.depth[w.from[ei]] + 1; minDepth < 0 || d < minDepth {
 				minDepth = d
 			}
 		}
-		for _, a := range actionOrder {
-			if seen[a] {
+		for i, a := range actionOrder {
+			if seen[i] {
 				t.Via = append(t.Via, a)
 			}
 		}
 		t.Depth = minDepth
-		if d, ok := w.depth[name]; ok {
-			t.Depth = d
+		if w.deleted(id) {
+			t.Depth = w.depth[id]
 		}
-		if name == w.root {
+		if id == w.root {
 			t.Outcome = OutcomeRoot
 		}
-		p := w.sets[name]
-		t.Paths, t.PathsTruncated = p.list(w, w.b.maxPaths)
+		t.Paths, t.PathsTruncated = w.sets[id].list(w, w.b.maxPaths)
 		out = append(out, t)
 	}
 	return out
