@@ -52,12 +52,12 @@ func ParseLayout(name string) (Layout, error) {
 			return l, nil
 		}
 	}
-	names := make([]string, 0, 7)
-	names = append(names, "auto")
-	for _, l := range Layouts() {
-		names = append(names, string(l))
-	}
-	return "", fmt.Errorf("unknown migration layout %q: expected one of %s", name, strings.Join(names, ", "))
+	return "", unknownLayout(name)
+}
+
+// unknownLayout is the error for a layout name that is not one of ours.
+func unknownLayout(name string) error {
+	return fmt.Errorf("unknown migration layout %q: expected one of auto, %s", name, layoutNames())
 }
 
 // String returns the layout's name; "auto" for LayoutAuto.

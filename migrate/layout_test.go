@@ -343,3 +343,10 @@ func versions(migs []Migration) []string {
 	}
 	return out
 }
+
+func TestLoadUnknownLayout(t *testing.T) {
+	_, err := LoadFS(fstest.MapFS{"1_a.sql": {Data: []byte("select 1;")}}, "db", Layout("Flat"))
+	if err == nil || err.Error() != `loading migrations from db: unknown migration layout "Flat": expected one of auto, flat, golang-migrate, goose, dbmate, prisma, diesel` {
+		t.Errorf("error = %v", err)
+	}
+}

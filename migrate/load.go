@@ -83,8 +83,7 @@ func LoadFS(fsys fs.FS, root string, layout Layout) (*Dir, error) {
 	}
 	load, ok := loaders[layout]
 	if !ok {
-		_, err := ParseLayout(string(layout))
-		return nil, fmt.Errorf("loading migrations from %s: %w", l.name(), err)
+		return nil, fmt.Errorf("loading migrations from %s: %w", l.name(), unknownLayout(string(layout)))
 	}
 	migs, err := load(l)
 	if err != nil {
