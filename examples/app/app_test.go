@@ -45,8 +45,8 @@ func applied(t *testing.T) (*pgx.Conn, *migrate.Result) {
 	return conn, res
 }
 
-// strings runs a query returning one text column.
-func strings(t *testing.T, conn *pgx.Conn, sql string) []string {
+// texts runs a query returning one text column.
+func texts(t *testing.T, conn *pgx.Conn, sql string) []string {
 	t.Helper()
 	rows, err := conn.Query(context.Background(), sql)
 	if err != nil {
@@ -64,7 +64,7 @@ func strings(t *testing.T, conn *pgx.Conn, sql string) []string {
 func TestSchemaMatchesREADME(t *testing.T) {
 	conn, res := applied(t)
 
-	got := strings(t, conn, `
+	got := texts(t, conn, `
 		SELECT format('%s tables, %s partitions', count(*) FILTER (WHERE NOT c.relispartition), count(*) FILTER (WHERE c.relispartition))
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'billing')
@@ -83,7 +83,7 @@ func TestSchemaMatchesREADME(t *testing.T) {
 		t.Errorf("counts (-README +database):\n%s", diff)
 	}
 
-	got = strings(t, conn, `
+	got = texts(t, conn, `
 		SELECT format('%s %s', confdeltype, count(*)) FROM pg_constraint
 		WHERE contype = 'f' AND conparentid = 0 AND confrelid = 'users'::regclass
 		GROUP BY confdeltype ORDER BY confdeltype`)
@@ -92,7 +92,7 @@ func TestSchemaMatchesREADME(t *testing.T) {
 		t.Errorf("ON DELETE actions of references to users (-README +database):\n%s", diff)
 	}
 
-	got = strings(t, conn, `
+	got = texts(t, conn, `
 		SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint c
 		WHERE contype = 'f' AND conparentid = 0 AND NOT EXISTS (
 			SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indisvalid AND i.indpred IS NULL
@@ -110,12 +110,12 @@ func TestSchemaMatchesREADME(t *testing.T) {
 		t.Errorf("foreign keys without a covering index (-README +database):\n%s", diff)
 	}
 
-	got = strings(t, conn, `SELECT conname FROM pg_constraint WHERE contype = 'f' AND NOT convalidated ORDER BY 1`)
+	got = texts(t, conn, `SELECT conname FROM pg_constraint WHERE contype = 'f' AND NOT convalidated ORDER BY 1`)
 	if diff := cmp.Diff([]string{"webhook_deliveries_webhook_id_fkey"}, got); diff != "" {
 		t.Errorf("NOT VALID constraints (-README +database):\n%s", diff)
 	}
 
-	got = strings(t, conn, `
+	got = texts(t, conn, `
 		SELECT pg_get_constraintdef(oid) FROM pg_constraint
 		WHERE conname IN ('issues_project_id_epic_id_fkey', 'epics_parent_id_fkey', 'UserPreferences_userId_fkey') ORDER BY conname`)
 	wantDefs := []string{
