@@ -142,9 +142,9 @@ func loadFile(fsys fs.FS, base, display string, layout Layout) (*Dir, error) {
 	src := newSource(display, string(data))
 	if layout == LayoutAuto {
 		switch {
-		case gooseMarker.MatchString(src.text):
+		case gooseMarker.MatchString(src.body()):
 			layout = LayoutGoose
-		case dbmateMark.MatchString(src.text):
+		case dbmateMark.MatchString(src.body()):
 			layout = LayoutDbmate
 		default:
 			layout = LayoutFlat
@@ -281,9 +281,9 @@ func (l *loader) detect() (Layout, error) {
 				return "", err
 			}
 			switch {
-			case gooseMarker.MatchString(src.text):
+			case gooseMarker.MatchString(src.body()):
 				note(LayoutGoose, name)
-			case dbmateMark.MatchString(src.text):
+			case dbmateMark.MatchString(src.body()):
 				note(LayoutDbmate, name)
 			default:
 				if _, _, ok := parseFlatName(name); ok {

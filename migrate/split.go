@@ -66,8 +66,17 @@ type source struct {
 	lines []int // byte offset of the start of each line
 }
 
+// utf8BOM is the byte-order mark some editors put at the start of a file.
+const utf8BOM = "\uFEFF"
+
+// newSource indexes text. A leading byte-order mark is not SQL (the server
+// would take it as part of an identifier): the first line starts after it,
+// so it is neither split nor counted in columns.
 func newSource(file, text string) *source {
 	lines := []int{0}
+	if strings.HasPrefix(text, utf8BOM) {
+		lines[0] = len(utf8BOM)
+	}
 	for i := 0; i < len(text); i++ {
 		if text[i] == '\n' {
 			lines = append(lines, i+1)
@@ -75,6 +84,9 @@ func newSource(file, text string) *source {
 	}
 	return &source{file: file, text: text, lines: lines}
 }
+
+// body is the text after any byte-order mark.
+func (s *source) body() string { return s.text[s.lines[0]:] }
 
 // position returns the 1-based line and character column of byte offset off.
 func (s *source) position(off int) (line, col int) {
@@ -106,6 +118,8 @@ type token struct {
 // tokens lexes text[start:end] and returns its tokens with offsets into the
 // whole text, comments excluded.
 func (s *source) tokens(start, end int) ([]token, error) {
+	start = max(start, s.lines[0])
+	end = max(end, start)
 	chunk := s.text[start:end]
 	// The lexer takes a C string: a NUL byte would silently end the input.
 	// PostgreSQL rejects NUL bytes in query text too.

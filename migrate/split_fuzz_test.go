@@ -21,6 +21,7 @@ func FuzzSplit(f *testing.F) {
 		"create function f() returns int as $b$ begin return 1; end; $b$ language plpgsql;",
 		"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; END; select 1",
 		"select 'ünï';\r\nselect 'ß'",
+		"\uFEFF-- +goose Up\nselect 1;\uFEFF;",
 		"select 'unterminated",
 		"/* open",
 		"(((;;;)));",
@@ -60,7 +61,7 @@ func FuzzSplit(f *testing.F) {
 			if gap, err := Split("gap", src[end:s.Offset]); err != nil || len(gap) != 0 {
 				t.Fatalf("statement %d: text before it %q holds statements %v (err %v)", i, src[end:s.Offset], gap, err)
 			}
-			before := src[:s.Offset]
+			before := strings.TrimPrefix(src[:s.Offset], utf8BOM)
 			line := strings.Count(before, "\n") + 1
 			col := utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:]) + 1
 			if s.Line != line || s.Column != col {

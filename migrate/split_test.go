@@ -84,6 +84,11 @@ func TestSplit(t *testing.T) {
 			want: []stmtPos{{"select 'ünï'", 1, 1, 0}, {"select 'ß'", 2, 1, 17}, {"select 3", 2, 13, 30}},
 		},
 		{
+			name: "byte-order mark",
+			src:  "\uFEFFselect 1;\nselect 2",
+			want: []stmtPos{{"select 1", 1, 1, 3}, {"select 2", 2, 1, 13}},
+		},
+		{
 			name: "empty input",
 			src:  "  -- nothing\n/* at all */",
 			want: []stmtPos{},
