@@ -14,6 +14,7 @@ import (
 
 	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/ident"
+	"github.com/ondelete/ondelete/internal/oracle"
 	"github.com/ondelete/ondelete/pgtemp/pgtest"
 )
 
@@ -36,90 +37,6 @@ func connectWith(t *testing.T, ddl string) *pgx.Conn {
 	return conn
 }
 
-// oracleFK is what an independent query (information_schema plus a
-// pg_index test written differently from Inspect's) says about one FK.
-type oracleFK struct {
-	Key                  string
-	Columns, RefColumns  []string
-	Ref                  string
-	OnDelete, OnUpdate   string
-	Deferrable, Deferred bool
-	Match                string
-	Validated, Indexed   bool
-}
-
-func oracle(t *testing.T, conn *pgx.Conn) map[string]oracleFK {
-	t.Helper()
-	ctx := context.Background()
-	// information_schema lists partition clones too; keep constraints
-	// whose table and referenced table are not partitions.
-	rows, err := conn.Query(ctx, `
-SELECT tc.constraint_schema, tc.table_name, tc.constraint_name, rc.delete_rule, rc.update_rule,
-  tc.is_deferrable = 'YES', tc.initially_deferred = 'YES', rc.match_option,
-  ARRAY(SELECT k.column_name::text FROM information_schema.key_column_usage k
-        WHERE k.constraint_schema = tc.constraint_schema AND k.constraint_name = tc.constraint_name
-          AND k.table_name = tc.table_name ORDER BY k.ordinal_position),
-  ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY u(n, o)
-        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = u.n ORDER BY u.o),
-  con.confrelid::regclass::text, con.convalidated,
-  EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indisvalid AND i.indpred IS NULL
-    AND i.indnkeyatts >= cardinality(con.conkey)
-    AND (SELECT array_agg(x ORDER BY x) FROM unnest((i.indkey::int2[])[0:cardinality(con.conkey)-1]) x)
-      = (SELECT array_agg(y ORDER BY y) FROM unnest(con.conkey) y))
-FROM information_schema.table_constraints tc
-JOIN information_schema.referential_constraints rc
-  ON rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name
-JOIN pg_namespace n ON n.nspname = tc.constraint_schema
-JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = tc.table_name
-JOIN pg_constraint con ON con.conrelid = c.oid AND con.conname = tc.constraint_name
-WHERE tc.constraint_type = 'FOREIGN KEY' AND NOT c.relispartition
-  AND NOT (SELECT relispartition FROM pg_class WHERE oid = con.confrelid)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]oracleFK{}
-	for rows.Next() {
-		var o oracleFK
-		var schema, table, name, match string
-		if err := rows.Scan(&schema, &table, &name, &o.OnDelete, &o.OnUpdate, &o.Deferrable, &o.Deferred,
-			&match, &o.Columns, &o.RefColumns, &o.Ref, &o.Validated, &o.Indexed); err != nil {
-			t.Fatal(err)
-		}
-		o.Key = schema + "." + table + "." + name
-		o.OnDelete, o.OnUpdate = strings.ToLower(o.OnDelete), strings.ToLower(o.OnUpdate)
-		o.Match = map[string]string{"NONE": "simple", "FULL": "full", "PARTIAL": "partial"}[match]
-		out[o.Key] = o
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func fromSnapshot(s *catalog.Snapshot) map[string]oracleFK {
-	out := map[string]oracleFK{}
-	for _, fk := range s.ForeignKeys {
-		o := oracleFK{
-			Key: fk.Schema + "." + fk.Table + "." + fk.Name, Columns: fk.Columns, RefColumns: fk.RefColumns,
-			Ref:      regclassText(fk.RefSchema, fk.RefTable),
-			OnDelete: string(fk.OnDelete), OnUpdate: string(fk.OnUpdate),
-			Deferrable: fk.Deferrable, Deferred: fk.InitiallyDeferred, Match: fk.Match,
-			Validated: fk.Validated, Indexed: fk.Indexed,
-		}
-		out[o.Key] = o
-	}
-	return out
-}
-
-// regclassText spells a table as ::regclass::text does with search_path
-// "$user", public: public tables bare, others qualified, quoted as needed.
-func regclassText(schema, table string) string {
-	if schema == "public" {
-		return ident.Display(table)
-	}
-	return ident.Display(schema) + "." + ident.Display(table)
-}
-
 func TestInspectMatchesInformationSchema(t *testing.T) {
 	ddl, err := os.ReadFile("testdata/mixed.sql")
 	if err != nil {
@@ -130,11 +47,14 @@ func TestInspectMatchesInformationSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := oracle(t, conn)
+	want, err := oracle.Inventory(context.Background(), conn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(want) < 15 {
 		t.Fatalf("oracle found only %d foreign keys: fixture not applied?", len(want))
 	}
-	if diff := cmp.Diff(want, fromSnapshot(snap)); diff != "" {
+	if diff := cmp.Diff(want, oracle.FromSnapshot(snap)); diff != "" {
 		t.Errorf("Inspect differs from information_schema (-want +got):\n%s", diff)
 	}
 }
@@ -194,10 +114,10 @@ func TestInspectDetails(t *testing.T) {
 	}
 	fk("app", "events", "events_user_id_fkey")
 	fk("app", "event_notes", "event_notes_event_id_event_at_fkey")
-	// Partitions are not tables of their own in the snapshot.
+	// Partitions are listed, with their parent.
 	for _, tb := range snap.Tables {
-		if strings.HasPrefix(tb.Name, "events_") {
-			t.Errorf("partition listed as table: %s", tb.Name)
+		if strings.HasPrefix(tb.Name, "events_") && (tb.PartitionOf == nil || tb.PartitionOf.Name != "events") {
+			t.Errorf("partition %s: PartitionOf = %v", tb.Name, tb.PartitionOf)
 		}
 	}
 	if ev := snap.Table(catalog.TableName{Schema: "app", Name: "events"}); ev == nil || !ev.Partitioned {

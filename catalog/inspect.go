@@ -106,8 +106,12 @@ func readTables(res pgx.BatchResults, byOID map[uint32]*tableBuild) ([]uint32, e
 	for rows.Next() {
 		tb := &tableBuild{byNum: map[int16]string{}}
 		var oid uint32
-		if err := rows.Scan(&oid, &tb.Schema, &tb.Name, &tb.Partitioned, &tb.RowEstimate); err != nil {
+		var parentSchema, parentName *string
+		if err := rows.Scan(&oid, &tb.Schema, &tb.Name, &tb.Partitioned, &parentSchema, &parentName, &tb.RowEstimate); err != nil {
 			return nil, err
+		}
+		if parentName != nil {
+			tb.PartitionOf = &TableName{Schema: *parentSchema, Name: *parentName}
 		}
 		byOID[oid] = tb
 		order = append(order, oid)

@@ -94,10 +94,14 @@ type Table struct {
 	Schema string `json:"schema"`
 	Name   string `json:"table"`
 	// Partitioned is true for a partitioned (parent) table.
-	Partitioned bool     `json:"partitioned,omitempty"`
-	Columns     []Column `json:"columns"`
-	PrimaryKey  []string `json:"primary_key,omitempty"`
-	Indexes     []Index  `json:"indexes,omitempty"`
+	Partitioned bool `json:"partitioned,omitempty"`
+	// PartitionOf is the parent of a partition, nil for other tables.
+	// Partitions are listed because foreign keys can be declared on them
+	// directly; those PostgreSQL clones from the parent are not.
+	PartitionOf *TableName `json:"partition_of,omitempty"`
+	Columns     []Column   `json:"columns"`
+	PrimaryKey  []string   `json:"primary_key,omitempty"`
+	Indexes     []Index    `json:"indexes,omitempty"`
 	// RowEstimate is the planner's row estimate (pg_class.reltuples, summed
 	// over partitions for a partitioned table); -1 when never analyzed.
 	RowEstimate int64 `json:"row_estimate"`

@@ -11,17 +11,22 @@ package catalog
 const schemaFilter = `n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
   AND ($1::text[] IS NULL OR n.nspname = ANY($1::text[]))`
 
-// tablesQuery lists regular and partitioned tables that are not partitions
-// themselves, with the planner's row estimate (partitioned parents sum their
-// partitions; -1 when nothing was ever analyzed).
+// tablesQuery lists regular and partitioned tables, partitions included
+// (with their parent: some schemas, e.g. older pg_dump output, declare
+// foreign keys on partitions), with the planner's row estimate
+// (partitioned parents sum their partitions; -1 when nothing was ever
+// analyzed).
 const tablesQuery = `
-SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
+SELECT c.oid, n.nspname, c.relname, c.relkind = 'p', pn.nspname, pc.relname,
   CASE WHEN c.relkind = 'p' THEN COALESCE((
       SELECT sum(p.reltuples)::bigint FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
       WHERE i.inhparent = c.oid AND p.reltuples >= 0), -1)
     ELSE c.reltuples::bigint END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ` + schemaFilter + `
+LEFT JOIN pg_inherits pi ON c.relispartition AND pi.inhrelid = c.oid
+LEFT JOIN pg_class pc ON pc.oid = pi.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+WHERE c.relkind IN ('r', 'p') AND ` + schemaFilter + `
 ORDER BY n.nspname, c.relname`
 
 // columnsQuery lists the live columns of those tables in attnum order.
@@ -32,7 +37,7 @@ FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
   AND ` + schemaFilter + `
 ORDER BY a.attrelid, a.attnum`
 
@@ -45,7 +50,7 @@ FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ` + schemaFilter + `
+WHERE c.relkind IN ('r', 'p') AND ` + schemaFilter + `
 ORDER BY i.indrelid, ic.relname`
 
 // foreignKeysQuery lists foreign keys declared on those tables. conparentid

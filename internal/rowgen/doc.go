@@ -1,0 +1,14 @@
+// Package rowgen inserts synthetic rows into arbitrary tables so that
+// experiments can ask PostgreSQL itself what a DELETE does. It fills every
+// column a row needs (NOT NULL columns without defaults get a value of the
+// right type, enum and domain types included, retried with other values
+// when a CHECK constraint rejects one) and lets the caller pin columns, such
+// as foreign-key columns that must point at a parent row.
+//
+// Rows are inserted with session_replication_role = replica, so foreign
+// keys that the experiment does not care about need no parent rows; the
+// caller switches back to origin before the DELETE under test, so every
+// referential action then fires as in production. This needs a superuser
+// (the throwaway server's), and all work happens in the caller's
+// transaction, which it rolls back.
+package rowgen
