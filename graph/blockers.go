@@ -16,11 +16,14 @@ func (w *walk) blockers() []Blocker {
 	for i := range w.edges {
 		e, fk := &w.edges[i], w.b.fks[w.efk[i]]
 		var notNull []string
-		if !e.Action.Blocks() {
-			notNull = w.notNullTargets(i, fk)
-			if len(notNull) == 0 {
+		switch e.Action {
+		case catalog.NoAction, catalog.Restrict:
+		case catalog.SetNull, catalog.SetDefault:
+			if notNull = w.notNullTargets(i, fk); len(notNull) == 0 {
 				continue
 			}
+		default:
+			continue
 		}
 		e.Blocks = true
 		b := Blocker{

@@ -30,7 +30,7 @@ func TestBuildCases(t *testing.T) {
 		{
 			name: "cascade chain",
 			schema: newSchema().
-				fk("documents", "owner_id", "users", cascade).
+				fk("documents", "owner_id", "users", cascade, notNull).
 				fk("pages", "document_id", "documents", cascade).
 				fk("blocks", "page_id", "pages", cascade).
 				fk("users", "team_id", "teams", cascade), // points away from the root: irrelevant
