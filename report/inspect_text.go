@@ -13,9 +13,8 @@ import (
 // constraint, followed by a one-line summary of actions and problems. The
 // NOTES column names what later checks care about (NOT VALID, no index, a
 // hand-picked name) so a reader sees them without the policy engine.
-// Colour is used only when color is true (the caller decides: a terminal
-// and no NO_COLOR).
-func InspectText(w io.Writer, s *catalog.Snapshot, color bool) error {
+// Colour follows st (the caller decides, usually with ColorEnabled).
+func InspectText(w io.Writer, s *catalog.Snapshot, st Style) error {
 	header := []string{"TABLE", "CONSTRAINT", "COLUMNS", "REFERENCES", "ON DELETE", "ON UPDATE", "NOTES", "SOURCE"}
 	rows := make([][]cell, 0, len(s.ForeignKeys))
 	for _, fk := range s.ForeignKeys {
@@ -27,7 +26,7 @@ func InspectText(w io.Writer, s *catalog.Snapshot, color bool) error {
 			{text: strings.Join(notes(fk), ", ")}, {text: source(fk.Source)},
 		})
 	}
-	if err := writeTable(w, header, rows, color); err != nil {
+	if err := writeTable(w, header, rows, st); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w, inspectSummary(s))
@@ -123,10 +122,10 @@ func inspectSummary(s *catalog.Snapshot) string {
 func actionSGR(a catalog.Action) string {
 	switch {
 	case a.Blocks():
-		return "31"
+		return sgrRed
 	case a == catalog.Cascade:
-		return "32"
+		return sgrGreen
 	default:
-		return "33"
+		return sgrYellow
 	}
 }

@@ -17,7 +17,7 @@ type cell struct {
 // Widths are measured on the plain text and colour is applied after
 // padding, so colour never disturbs alignment (text/tabwriter counts the
 // escape bytes).
-func writeTable(w io.Writer, header []string, rows [][]cell, color bool) error {
+func writeTable(w io.Writer, header []string, rows [][]cell, st Style) error {
 	widths := make([]int, len(header))
 	for i, h := range header {
 		widths[i] = utf8.RuneCountInString(h)
@@ -32,20 +32,16 @@ func writeTable(w io.Writer, header []string, rows [][]cell, color bool) error {
 	var b strings.Builder
 	line := func(cells []cell) {
 		for i, c := range cells {
-			text := c.text
+			b.WriteString(st.Paint(c.sgr, c.text))
 			if i < len(cells)-1 {
-				text += strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text)+2)
+				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text)+2))
 			}
-			if color && c.sgr != "" {
-				text = "\x1b[" + c.sgr + "m" + strings.TrimRight(text, " ") + "\x1b[0m" + text[len(strings.TrimRight(text, " ")):]
-			}
-			b.WriteString(text)
 		}
 		b.WriteByte('\n')
 	}
 	hc := make([]cell, len(header))
 	for i, h := range header {
-		hc[i] = cell{text: h, sgr: "1"}
+		hc[i] = cell{text: h, sgr: sgrBold}
 	}
 	line(hc)
 	for _, r := range rows {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-
 	"github.com/spf13/cobra"
 
 	"github.com/ondelete/ondelete/report"
@@ -24,14 +22,14 @@ func newInspectCmd() *cobra.Command {
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			snap, err := target.Snapshot(cmd.Context(), db.options())
+			snap, err := target.Snapshot(cmd.Context(), db.options(cmd))
 			if err != nil {
 				return err
 			}
 			if format == "json" {
-				return report.InspectJSON(os.Stdout, snap)
+				return report.InspectJSON(cmd.OutOrStdout(), snap)
 			}
-			return report.InspectText(os.Stdout, snap, colorOut())
+			return report.InspectText(cmd.OutOrStdout(), snap, styleFor(cmd))
 		},
 	}
 	db.register(cmd)

@@ -8,27 +8,30 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run executes the command line and returns the process exit code. Deferred
 // cleanup (a throwaway server, open connections) runs before it returns,
 // also on Ctrl-C: the signal cancels the context instead of killing us.
-func run(args []string) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(os.Stderr, "ondelete: "+oneLine(redactErr(err)))
+	fmt.Fprintln(stderr, "ondelete: "+oneLine(redactErr(err)))
 	return exitCodeOf(err)
 }

@@ -5,8 +5,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
+	"github.com/ondelete/ondelete/report"
 	"github.com/ondelete/ondelete/target"
 )
 
@@ -30,7 +30,7 @@ local installation and apply the --migrations directory to it.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see --help)", err)
 	})
-	root.AddCommand(newInspectCmd())
+	root.AddCommand(newInspectCmd(), newGraphCmd())
 	return root
 }
 
@@ -53,8 +53,8 @@ func (f *dbFlags) register(cmd *cobra.Command) {
 }
 
 // options turns the flags into target options, reading DATABASE_URL when
-// --dsn is absent.
-func (f *dbFlags) options() target.Options {
+// --dsn is absent. Progress lines go to the command's stderr.
+func (f *dbFlags) options(cmd *cobra.Command) target.Options {
 	dsn := f.dsn
 	if dsn == "" {
 		dsn = os.Getenv("DATABASE_URL")
@@ -66,17 +66,14 @@ func (f *dbFlags) options() target.Options {
 		Layout:     f.layout,
 		Absorb:     f.absorb,
 		Schemas:    f.schemas,
-		Progress:   os.Stderr,
+		Progress:   cmd.ErrOrStderr(),
 	}
 }
 
-// colorOut reports whether stdout should get ANSI colour: only on a
-// terminal, and never when NO_COLOR is set (https://no-color.org).
-func colorOut() bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	return term.IsTerminal(int(os.Stdout.Fd()))
+// styleFor decides colour for the command's output (report.ColorEnabled:
+// a terminal, NO_COLOR unset).
+func styleFor(cmd *cobra.Command) report.Style {
+	return report.Style{Color: report.ColorEnabled(cmd.OutOrStdout())}
 }
 
 // checkFormat validates a --format value against the allowed ones.
