@@ -231,4 +231,3 @@ func graphNames(names []string) string {
 	}
 	return strings.Join(d, ", ")
 }
-
