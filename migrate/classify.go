@@ -39,12 +39,23 @@ func (k Kind) String() string {
 	return "unparsed"
 }
 
-// classify parses sql and returns its kind and whether it cannot run inside
-// a transaction block. A goose StatementBegin block may hold several
-// statements: the block is DML only if all of them are, and non-transactional
-// if any is. When the parser rejects the text, a token-based check still
-// catches the non-transactional statements.
-func classify(sql string) (Kind, bool) {
+// maxParseTokens bounds the statements classify hands to the parser.
+// pg_query serialises the parse tree recursively in C, and a left-deep
+// expression of some 30,000 operators (a+a+a+...) overflows the thread's
+// stack and kills the process. A tree is never deeper than the statement
+// has tokens, so below this bound it is safe; above it (in practice, only
+// huge seed-data INSERTs) the token-based checks decide.
+const maxParseTokens = 10000
+
+// classify parses sql (of ntokens tokens) and returns its kind and whether
+// it cannot run inside a transaction block. A goose StatementBegin block may
+// hold several statements: the block is DML only if all of them are, and
+// non-transactional if any is. When the parser rejects the text, a
+// token-based check still catches the non-transactional statements.
+func classify(sql string, ntokens int) (Kind, bool) {
+	if ntokens > maxParseTokens {
+		return KindUnparsed, noTransactionByTokens(sql)
+	}
 	tree, err := pg_query.Parse(sql)
 	if err != nil || len(tree.Stmts) == 0 {
 		return KindUnparsed, noTransactionByTokens(sql)

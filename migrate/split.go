@@ -163,12 +163,12 @@ func (s *source) split(start, end int) ([]Statement, error) {
 			b = boundary{}
 		}
 		if b.terminates(toks, i) {
-			stmts = append(stmts, s.statement(toks[first].start, toks[i-1].end))
+			stmts = append(stmts, s.statement(toks[first:i]))
 			first = -1
 		}
 	}
 	if first >= 0 {
-		stmts = append(stmts, s.statement(toks[first].start, toks[len(toks)-1].end))
+		stmts = append(stmts, s.statement(toks[first:]))
 	}
 	return stmts, nil
 }
@@ -188,14 +188,15 @@ func (s *source) block(start, end int) (stmt Statement, ok bool, err error) {
 	if len(toks) == 0 {
 		return Statement{}, false, nil
 	}
-	return s.statement(toks[0].start, toks[len(toks)-1].end), true, nil
+	return s.statement(toks), true, nil
 }
 
-// statement builds the Statement spanning text[start:end] and classifies it.
-func (s *source) statement(start, end int) Statement {
+// statement builds the Statement spanning toks and classifies it.
+func (s *source) statement(toks []token) Statement {
+	start, end := toks[0].start, toks[len(toks)-1].end
 	line, col := s.position(start)
 	st := Statement{SQL: s.text[start:end], File: s.file, Line: line, Column: col, Offset: start}
-	st.Kind, st.NoTransaction = classify(st.SQL)
+	st.Kind, st.NoTransaction = classify(st.SQL, len(toks))
 	return st
 }
 

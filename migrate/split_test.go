@@ -177,10 +177,23 @@ func TestClassify(t *testing.T) {
 		{"CREATE TABLE t (a STRING, INDEX (a))", KindUnparsed, false},
 	}
 	for _, tt := range tests {
-		kind, noTx := classify(tt.sql)
+		kind, noTx := classify(tt.sql, 10)
 		if kind != tt.kind || noTx != tt.noTx {
 			t.Errorf("classify(%q) = %v, %v; want %v, %v", tt.sql, kind, noTx, tt.kind, tt.noTx)
 		}
+	}
+}
+
+// TestSplitHugeExpression: a left-deep expression deep enough to overflow
+// the C stack of pg_query's tree serialisation must not reach the parser.
+func TestSplitHugeExpression(t *testing.T) {
+	src := "CREATE INDEX CONCURRENTLY i ON t ((" + strings.Repeat("a+", 40000) + "1));\nselect 1"
+	stmts, err := Split("big.sql", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 2 || stmts[0].Kind != KindUnparsed || !stmts[0].NoTransaction || stmts[1].Kind != KindDML {
+		t.Errorf("statements: %d, first %v/%v", len(stmts), stmts[0].Kind, stmts[0].NoTransaction)
 	}
 }
 
