@@ -65,11 +65,14 @@ func (r *Result) AbsorbedCount(code string) int {
 	return n
 }
 
-// Absorption is one statement error taken to mean "already applied".
+// Absorption is one statement error taken to mean "already applied". It is
+// located like a StatementError: at the server's error position, else at
+// the statement's start.
 type Absorption struct {
-	File    string
-	Line    int
-	Column  int
+	File   string
+	Line   int
+	Column int
+	// Code is the SQLSTATE and Message the server's message.
 	Code    string
 	Message string
 }
