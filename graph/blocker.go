@@ -35,6 +35,10 @@ const (
 // checks both run this way; they differ only in that NO ACTION can be
 // deferred (then it runs at commit) and accepts a replacement key row.
 // Referential actions (CASCADE, SET NULL, SET DEFAULT) are never deferred.
+//
+// Timing is computed from shortest cascade chains (Table.Depth): a row
+// reached only through a longer chain is deleted in a later round than its
+// table's depth says, so for such rows the check can come first.
 type Timing string
 
 const (

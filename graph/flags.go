@@ -27,7 +27,7 @@ func (w *walk) flags(g *Graph) []Flag {
 				"%d tables delete each other's rows through CASCADE foreign keys: one DELETE can travel round the cycle and remove far more than its root", len(c.Tables)))
 		} else {
 			add(FlagForeignKeyCycle, c.Tables, c.Constraints, fmt.Sprintf(
-				"%d affected tables reference each other in a cycle: delete order matters, and a NO ACTION or RESTRICT link in it blocks", len(c.Tables)))
+				"%d affected tables reference each other through %d foreign keys: rows cannot be removed one table at a time unless a link in the cycle cascades, nulls or is deferred", len(c.Tables), len(c.Constraints)))
 		}
 	}
 	for _, e := range g.Edges {
