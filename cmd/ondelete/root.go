@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/ondelete/ondelete/report"
 	"github.com/ondelete/ondelete/target"
@@ -53,8 +55,13 @@ func (f *dbFlags) register(cmd *cobra.Command) {
 }
 
 // options turns the flags into target options, reading DATABASE_URL when
-// --dsn is absent. Progress lines go to the command's stderr.
+// --dsn is absent. Progress lines go to stderr only when it is a terminal:
+// in scripts and CI stderr carries nothing but the one-line error.
 func (f *dbFlags) options(cmd *cobra.Command) target.Options {
+	var progress io.Writer
+	if fd, ok := cmd.ErrOrStderr().(interface{ Fd() uintptr }); ok && term.IsTerminal(int(fd.Fd())) {
+		progress = cmd.ErrOrStderr()
+	}
 	dsn := f.dsn
 	if dsn == "" {
 		dsn = os.Getenv("DATABASE_URL")
@@ -66,7 +73,7 @@ func (f *dbFlags) options(cmd *cobra.Command) target.Options {
 		Layout:     f.layout,
 		Absorb:     f.absorb,
 		Schemas:    f.schemas,
-		Progress:   cmd.ErrOrStderr(),
+		Progress:   progress,
 	}
 }
 
