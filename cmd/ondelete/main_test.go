@@ -205,3 +205,26 @@ func TestNoDatabase(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestWeirdIdentifiers runs every command and format over a schema of
+// quoted, spaced, mixed-case, reserved, 63-byte and non-ASCII names.
+func TestWeirdIdentifiers(t *testing.T) {
+	dir := "../../internal/acceptance/testdata/weird"
+	code, out, errOut := ondelete(t, "inspect", "--migrations", dir, "--format", "json")
+	if code != 0 {
+		t.Fatalf("inspect: exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{`"hand named \"fk\""`, `"Ärger"`, `"Link \"Q\""`, strings.Repeat("t", 63)} {
+		if !strings.Contains(out, name) {
+			t.Errorf("inspect json lacks %s", name)
+		}
+	}
+	for _, root := range []string{`"Tenant Data"."User"`, `"Tenant Data".User`, `"Ärger"`, `public."we""ird"`} {
+		for _, format := range []string{"text", "json", "dot", "mermaid"} {
+			code, out, errOut := ondelete(t, "graph", "--migrations", dir, "--root", root, "--format", format)
+			if code != 0 || out == "" {
+				t.Errorf("graph --root %s --format %s: exit %d: %s", root, format, code, errOut)
+			}
+		}
+	}
+}

@@ -114,7 +114,7 @@ func TestGraphOutcomesMatchPostgres(t *testing.T) {
 				t.Fatal(err)
 			}
 			roots := referencedTables(a.snap)
-			var total, skipped int
+			var total, skipped, conditional, definite int
 			reasons := map[string]int{}
 			for _, root := range roots {
 				g, err := b.Build(root)
@@ -124,6 +124,13 @@ func TestGraphOutcomesMatchPostgres(t *testing.T) {
 				results, err := oracle.DeleteExperiments(context.Background(), a.conn, a.snap, g, oracle.Options{})
 				if err != nil {
 					t.Fatalf("root %s: %v", root, err)
+				}
+				for _, bl := range g.Blockers {
+					if bl.Kind == graph.Conditional {
+						conditional++
+					} else {
+						definite++
+					}
 				}
 				for _, r := range results {
 					total++
@@ -136,7 +143,11 @@ func TestGraphOutcomesMatchPostgres(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d roots, %d experiments, %d skipped", len(roots), total, skipped)
+			t.Logf("%d roots, %d experiments, %d skipped; %d definite and %d conditional blockers",
+				len(roots), total, skipped, definite, conditional)
+			if set.name == "example" && (conditional == 0 || definite == 0) {
+				t.Errorf("the example must exercise both kinds of blocker (definite %d, conditional %d)", definite, conditional)
+			}
 			for reason, n := range reasons {
 				t.Logf("skipped %d× : %s", n, reason)
 			}
