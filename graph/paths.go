@@ -41,10 +41,11 @@ func (w *walk) paths(k int) []*pathSet {
 		table int
 		path  []int
 	}
-	// Candidates per table for the current level; touched lists the
-	// tables that have any, so each level costs what it finds.
-	cascade := make([][][]int, len(w.b.names))
-	terminal := make([][][]int, len(w.b.names))
+	// Candidates per table for the current level, as (kept path, edge)
+	// pairs: only those that survive are copied into real paths. touched
+	// lists the tables that have any, so each level costs what it finds.
+	cascade := make([][]candidate, len(w.b.names))
+	terminal := make([][]candidate, len(w.b.names))
 	var touched []int
 	var mem arena
 	frontier := []step{{w.root, nil}}
@@ -53,37 +54,38 @@ func (w *walk) paths(k int) []*pathSet {
 		for _, f := range frontier {
 			for _, ei := range w.out[f.table] {
 				to := w.to[ei]
-				if w.edges[ei].Action != catalog.Cascade {
-					if len(cascade[to]) == 0 && len(terminal[to]) == 0 {
-						touched = append(touched, to)
+				s := get(to)
+				list, kept, cut := &terminal[to], len(s.terminal), &s.terminalCut
+				if w.edges[ei].Action == catalog.Cascade {
+					if to == w.root || w.onPath(f.path, to) {
+						continue // a cycle: reported in Graph.Cycles, not as a path
 					}
-					terminal[to] = append(terminal[to], mem.extend(f.path, ei))
-					continue
+					list, kept, cut = &cascade[to], len(s.cascade), &s.cascadeCut
 				}
-				if to == w.root || w.onPath(f.path, to) {
-					continue // a cycle: reported in Graph.Cycles, not as a path
+				if kept >= k {
+					*cut = true // full with shorter paths already
+					continue
 				}
 				if len(cascade[to]) == 0 && len(terminal[to]) == 0 {
 					touched = append(touched, to)
 				}
-				cascade[to] = append(cascade[to], mem.extend(f.path, ei))
+				*list = append(*list, candidate{f.path, ei})
 			}
 		}
 		sort.Ints(touched)
 		var next []step
 		for _, t := range touched {
-			s := get(t)
+			s := sets[t]
 			if cands := cascade[t]; len(cands) > 0 {
-				kept := keep(&s.cascade, cands, k, w.rank)
-				s.cascadeCut = s.cascadeCut || kept < len(cands)
-				for _, p := range s.cascade[len(s.cascade)-kept:] {
+				n := len(s.cascade)
+				s.cascadeCut = keep(&s.cascade, cands, k, w.rank, &mem) || s.cascadeCut
+				for _, p := range s.cascade[n:] {
 					next = append(next, step{t, p})
 				}
 			}
 			if cands := terminal[t]; len(cands) > 0 {
-				s.terminalCut = s.terminalCut || keep(&s.terminal, cands, k, w.rank) < len(cands)
+				s.terminalCut = keep(&s.terminal, cands, k, w.rank, &mem) || s.terminalCut
 			}
-			// Keep the buffers: keep copied the paths out of them.
 			cascade[t], terminal[t] = cascade[t][:0], terminal[t][:0]
 		}
 		frontier = next
@@ -92,22 +94,37 @@ func (w *walk) paths(k int) []*pathSet {
 	return sets
 }
 
-// keep sorts candidates and appends as many as fit under k to *dst,
-// returning how many it kept.
-func keep(dst *[][]int, cands [][]int, k int, rank []int) int {
-	room := k - len(*dst)
-	if room <= 0 {
-		return 0
+// candidate is a path not yet copied: a kept path extended by one edge.
+type candidate struct {
+	parent []int
+	edge   int
+}
+
+// compare orders candidates of one level (so of equal length) lexically
+// by edge rank, without building them.
+func (c candidate) compare(d candidate, rank []int) int {
+	if r := pathCompare(c.parent, d.parent, rank); r != 0 {
+		return r
 	}
-	slices.SortFunc(cands, func(a, b []int) int { return pathCompare(a, b, rank) })
-	if len(cands) > room {
+	return rank[c.edge] - rank[d.edge]
+}
+
+// keep sorts candidates and copies as many as fit under k into *dst,
+// reporting whether any were left out.
+func keep(dst *[][]int, cands []candidate, k int, rank []int, mem *arena) bool {
+	room := k - len(*dst)
+	slices.SortFunc(cands, func(a, b candidate) int { return a.compare(b, rank) })
+	cut := len(cands) > room
+	if cut {
 		cands = cands[:room]
 	}
 	if *dst == nil {
 		*dst = make([][]int, 0, k)
 	}
-	*dst = append(*dst, cands...)
-	return len(cands)
+	for _, c := range cands {
+		*dst = append(*dst, mem.extend(c.parent, c.edge))
+	}
+	return cut
 }
 
 // propagateCuts marks what lies downstream of a table whose cascade paths
