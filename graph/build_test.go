@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -353,5 +354,50 @@ func TestNewBuilderRejectsNegativeMaxPaths(t *testing.T) {
 	_, err := NewBuilder(newSchema("users").snap(), Options{MaxPaths: -1})
 	if !errors.Is(err, ErrInvalidOptions) {
 		t.Fatalf("err = %v, want ErrInvalidOptions", err)
+	}
+}
+
+// TestBuildIgnoresSnapshotOrder: producers are asked to sort snapshots,
+// but the graph must not depend on it.
+func TestBuildIgnoresSnapshotOrder(t *testing.T) {
+	s := syntheticSnapshot(300, 700)
+	want, err := Build(s, s.Tables[0].TableName())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shuffled := *s
+	shuffled.Tables = append([]catalog.Table(nil), s.Tables...)
+	shuffled.ForeignKeys = append([]catalog.ForeignKey(nil), s.ForeignKeys...)
+	r := rand.New(rand.NewPCG(3, 4))
+	r.Shuffle(len(shuffled.Tables), func(i, j int) { shuffled.Tables[i], shuffled.Tables[j] = shuffled.Tables[j], shuffled.Tables[i] })
+	r.Shuffle(len(shuffled.ForeignKeys), func(i, j int) {
+		shuffled.ForeignKeys[i], shuffled.ForeignKeys[j] = shuffled.ForeignKeys[j], shuffled.ForeignKeys[i]
+	})
+	got, err := Build(&shuffled, want.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("graph depends on snapshot order (-sorted +shuffled):\n%s", diff)
+	}
+}
+
+// TestBuildToleratesUnlistedTables: a foreign key may point at a table the
+// snapshot does not list (e.g. a partition filtered out); it is still a
+// table in the graph.
+func TestBuildToleratesUnlistedTables(t *testing.T) {
+	b := newSchema().fk("orders", "user_id", "users", cascade).fk("lines", "order_id", "orders", setNull, notNull)
+	s := b.snap()
+	s.Tables = s.Tables[1:] // drop public.lines
+	g, err := Build(s, tn("users"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without its table the NOT NULL column is known only from fk.NotNull.
+	if diff := cmp.Diff([]string{"lines.lines_order_id_fkey definite"}, blockerSummary(g)); diff != "" {
+		t.Errorf("blockers (-want +got):\n%s", diff)
+	}
+	if _, err := Build(s, tn("lines")); err == nil {
+		t.Error("an unlisted table cannot be a root")
 	}
 }
