@@ -40,8 +40,10 @@ type graphView struct {
 	tables   map[catalog.TableName]*graph.Table
 	blockers map[string]*graph.Blocker
 	// treeEdge is, per deleted table, the constraint of the first cascade
-	// edge from a table one level closer to the root.
+	// edge from a table one level closer to the root; treeFrom is that
+	// edge's source, under which the table's subtree is drawn.
 	treeEdge map[catalog.TableName]string
+	treeFrom map[catalog.TableName]catalog.TableName
 }
 
 func newGraphView(g *graph.Graph) *graphView {
@@ -51,6 +53,7 @@ func newGraphView(g *graph.Graph) *graphView {
 		tables:   map[catalog.TableName]*graph.Table{},
 		blockers: map[string]*graph.Blocker{},
 		treeEdge: map[catalog.TableName]string{},
+		treeFrom: map[catalog.TableName]catalog.TableName{},
 	}
 	for i := range g.Tables {
 		v.tables[g.Tables[i].TableName] = &g.Tables[i]
@@ -66,7 +69,7 @@ func newGraphView(g *graph.Graph) *graphView {
 		}
 		from, to := v.tables[e.From], v.tables[e.To]
 		if _, done := v.treeEdge[e.To]; !done && from != nil && to != nil && from.Depth == to.Depth-1 {
-			v.treeEdge[e.To] = e.Constraint
+			v.treeEdge[e.To], v.treeFrom[e.To] = e.Constraint, e.From
 		}
 	}
 	return v
@@ -112,20 +115,10 @@ func (v *graphView) edgeLine(st Style, e *graph.Edge) string {
 	case e.From == e.To:
 		parts = append(parts, st.Dim("(self-reference: the whole subtree)"))
 	case v.treeEdge[e.To] != e.Constraint:
-		parts = append(parts, st.Dim("(subtree shown under "+v.treeParent(e.To)+")"))
+		parts = append(parts, st.Dim("(subtree shown under "+termName(v.treeFrom[e.To])+")"))
 	}
 	parts = append(parts, st.Dim("via "+termText(ident.Display(e.Name))+" ("+e.Action.SQL()+")"))
 	return strings.Join(parts, "  ")
-}
-
-// treeParent names the table whose subtree shows t.
-func (v *graphView) treeParent(t catalog.TableName) string {
-	for _, e := range v.g.Edges {
-		if e.Constraint == v.treeEdge[t] {
-			return termName(e.From)
-		}
-	}
-	return "?"
 }
 
 // graphBlockerMark is the short, coloured label of a blocker: its kind and,
