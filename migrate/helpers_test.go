@@ -2,57 +2,22 @@ package migrate
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ondelete/ondelete/internal/testenv"
 	"github.com/ondelete/ondelete/pgtemp/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// corpusPath returns a path inside the shared corpus of real schemas:
-// $ONDELETE_CORPUS, else ../shared/corpus beside the repository. The corpus
-// is never copied into the repository. Without it the test is skipped, or
-// failed under CI=true, where it must be present.
-func corpusPath(t *testing.T, rel ...string) string {
-	t.Helper()
-	root := os.Getenv("ONDELETE_CORPUS")
-	if root == "" {
-		root = filepath.Join(repoRoot(t), "..", "shared", "corpus")
-	}
-	p := filepath.Join(append([]string{root}, rel...)...)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus: %v", err)
-		}
-		t.Skipf("corpus not available: %v", err)
-	}
-	return p
-}
+// corpusPath returns a path inside the shared corpus (see testenv).
+func corpusPath(t *testing.T, rel ...string) string { return testenv.CorpusPath(t, rel...) }
 
-// repoRoot is the nearest directory above the working directory holding
-// go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
+// repoRoot returns the module root.
+func repoRoot(t *testing.T) string { return testenv.RepoRoot(t) }
 
 // connect opens a connection to a fresh, empty database.
 func connect(t *testing.T) *pgx.Conn {

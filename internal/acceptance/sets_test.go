@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ondelete/ondelete/internal/testenv"
 	"github.com/ondelete/ondelete/migrate"
 )
 
@@ -18,14 +19,14 @@ type migrationSet struct {
 }
 
 var migrationSets = []migrationSet{
-	{name: "example", path: func(t testing.TB) string { return filepath.Join(repoRoot(t), "examples", "app", "migrations") }},
+	{name: "example", path: func(t testing.TB) string { return filepath.Join(testenv.RepoRoot(t), "examples", "app", "migrations") }},
 	{name: "weird-identifiers", path: func(t testing.TB) string {
-		return filepath.Join(repoRoot(t), "internal", "acceptance", "testdata", "weird")
+		return filepath.Join(testenv.RepoRoot(t), "internal", "acceptance", "testdata", "weird")
 	}},
-	{name: "skytwin-060", path: func(t testing.TB) string { return filepath.Join(corpusDir(t), "skytwin", "postgres") }, upTo: "060"},
-	{name: "skytwin-061", path: func(t testing.TB) string { return filepath.Join(corpusDir(t), "skytwin", "postgres") }},
-	{name: "documenso", path: func(t testing.TB) string { return filepath.Join(corpusDir(t), "documenso", "migrations") }},
-	{name: "pagila", path: func(t testing.TB) string { return filepath.Join(corpusDir(t), "pagila", "pagila-schema.sql") }},
+	{name: "skytwin-060", path: func(t testing.TB) string { return testenv.CorpusPath(t, "skytwin", "postgres") }, upTo: "060"},
+	{name: "skytwin-061", path: func(t testing.TB) string { return testenv.CorpusPath(t, "skytwin", "postgres") }},
+	{name: "documenso", path: func(t testing.TB) string { return testenv.CorpusPath(t, "documenso", "migrations") }},
+	{name: "pagila", path: func(t testing.TB) string { return testenv.CorpusPath(t, "pagila", "pagila-schema.sql") }},
 }
 
 // load reads the set's migrations, cut at upTo.
