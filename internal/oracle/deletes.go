@@ -222,8 +222,6 @@ func (x *experimenter) parentsFor(ctx context.Context, row *rowgen.Row, except *
 			continue
 		}
 		pins := map[string]*string{}
-		var conds []string
-		var args []any
 		complete := true
 		for j, c := range fk.Columns {
 			v := row.Values[c]
@@ -232,14 +230,13 @@ func (x *experimenter) parentsFor(ctx context.Context, row *rowgen.Row, except *
 				break
 			}
 			pins[fk.RefColumns[j]] = v
-			args = append(args, v)
-			conds = append(conds, fmt.Sprintf("%s::text = $%d", ident.Quote(fk.RefColumns[j]), len(args)))
 		}
 		if !complete {
 			continue // MATCH SIMPLE: a NULL column means no reference
 		}
+		where, args := textEquals(fk.RefColumns, pins)
 		var exists bool
-		q := "SELECT EXISTS (SELECT 1 FROM " + fk.RefTableName().Quoted() + " WHERE " + strings.Join(conds, " AND ") + ")"
+		q := "SELECT EXISTS (SELECT 1 FROM " + fk.RefTableName().Quoted() + " WHERE " + where + ")"
 		if err := x.tx.QueryRow(ctx, q, args...).Scan(&exists); err != nil {
 			return err
 		}
@@ -397,13 +394,7 @@ func (x *experimenter) savepoint(ctx context.Context, r *Result, fn func() error
 // constraint checked immediately (so DEFERRABLE ones fail here, as they
 // would at commit), and returns the error PostgreSQL raised.
 func (x *experimenter) deleteRoot(ctx context.Context, root *rowgen.Row, firstConstraint string) error {
-	cols := x.keyColumns(root.Table, firstConstraint)
-	var conds []string
-	var args []any
-	for _, c := range cols {
-		args = append(args, root.Values[c])
-		conds = append(conds, fmt.Sprintf("%s::text = $%d", ident.Quote(c), len(args)))
-	}
+	where, args := textEquals(x.keyColumns(root.Table, firstConstraint), root.Values)
 	sp, err := x.tx.Begin(ctx)
 	if err != nil {
 		return err
@@ -411,7 +402,7 @@ func (x *experimenter) deleteRoot(ctx context.Context, root *rowgen.Row, firstCo
 	if _, err := sp.Exec(ctx, "SET LOCAL session_replication_role = origin"); err != nil {
 		return err
 	}
-	tag, err := sp.Exec(ctx, "DELETE FROM "+root.Table.Quoted()+" WHERE "+strings.Join(conds, " AND "), args...)
+	tag, err := sp.Exec(ctx, "DELETE FROM "+root.Table.Quoted()+" WHERE "+where, args...)
 	if err == nil && tag.RowsAffected() != 1 {
 		err = fmt.Errorf("deleted %d root rows, want 1", tag.RowsAffected())
 	}
@@ -476,18 +467,14 @@ func (x *experimenter) observe(ctx context.Context, delErr error, row *rowgen.Ro
 			}
 		}
 	}
-	var conds, outs []string
-	var args []any
-	for _, c := range keyCols {
-		args = append(args, row.Values[c])
-		conds = append(conds, fmt.Sprintf("%s::text = $%d", ident.Quote(c), len(args)))
-	}
+	var outs []string
 	for _, c := range setColumns(last) {
 		outs = append(outs, ident.Quote(c)+"::text")
 	}
+	where, args := textEquals(keyCols, row.Values)
 	q := "SELECT " + strings.Join(outs, ", ") + " FROM " + row.Table.Quoted()
-	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
+	if where != "" {
+		q += " WHERE " + where
 	}
 	vals := make([]*string, len(outs))
 	dest := make([]any, len(outs))
@@ -528,4 +515,16 @@ func overlaps(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// textEquals builds `"c1"::text = $1 AND ...` for cols with their values,
+// comparing as text so every type works the same way.
+func textEquals(cols []string, values map[string]*string) (string, []any) {
+	conds := make([]string, len(cols))
+	args := make([]any, len(cols))
+	for i, c := range cols {
+		args[i] = values[c]
+		conds[i] = fmt.Sprintf("%s::text = $%d", ident.Quote(c), i+1)
+	}
+	return strings.Join(conds, " AND "), args
 }
