@@ -18,6 +18,9 @@ const (
 	exitFindings = 1
 	// exitBadInput: bad flags or input, connection or migration failure.
 	exitBadInput = 2
+	// exitInterrupted: stopped by SIGINT or SIGTERM (128 + SIGINT, as shells
+	// report it), after cleaning up.
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code other than the default through cobra.

@@ -32,6 +32,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	if ctx.Err() != nil {
+		// Ctrl-C or SIGTERM: cleanup has run (deferred Close calls stop a
+		// throwaway server); say so plainly instead of "context canceled".
+		fmt.Fprintln(stderr, "ondelete: interrupted")
+		return exitInterrupted
+	}
 	fmt.Fprintln(stderr, "ondelete: "+oneLine(redactErr(err)))
 	return exitCodeOf(err)
 }
