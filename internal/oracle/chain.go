@@ -9,6 +9,9 @@ import (
 	"github.com/ondelete/ondelete/internal/rowgen"
 )
 
+// chain inserts the root row and one row per constraint of path, each
+// pinned to its parent row; extra pins the last row's other columns. It
+// returns every inserted row, root first.
 func (x *experimenter) chain(ctx context.Context, path []string, extra map[string]*string) ([]*rowgen.Row, error) {
 	root, err := x.gen.Insert(ctx, x.g.Root, nil)
 	if err != nil {
@@ -17,6 +20,7 @@ func (x *experimenter) chain(ctx context.Context, path []string, extra map[strin
 	return x.extend(ctx, []*rowgen.Row{root}, path, extra)
 }
 
+// extend continues a chain from its last row along path.
 func (x *experimenter) extend(ctx context.Context, rows []*rowgen.Row, path []string, extra map[string]*string) ([]*rowgen.Row, error) {
 	for i, c := range path {
 		fk := x.fks[c]
@@ -46,6 +50,7 @@ func (x *experimenter) extend(ctx context.Context, rows []*rowgen.Row, path []st
 
 var errConflict = errors.New("cannot link")
 
+// pin maps fk's referencing columns to the parent row's referenced values.
 func pin(fk *catalog.ForeignKey, parent *rowgen.Row) (map[string]*string, error) {
 	if parent.Table != fk.RefTableName() {
 		return nil, fmt.Errorf("path broken: %s does not reference %s", fk.Key(), parent.Table)
@@ -63,6 +68,8 @@ func pin(fk *catalog.ForeignKey, parent *rowgen.Row) (map[string]*string, error)
 
 func eq(a, b *string) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
 
+// alsoCascaded reports whether another ON DELETE CASCADE foreign key of
+// the chain's last row references one of the chain's (deleted) rows.
 func (x *experimenter) alsoCascaded(rows []*rowgen.Row, except *catalog.ForeignKey) bool {
 	row := rows[len(rows)-1]
 	for i := range x.snap.ForeignKeys {
@@ -89,6 +96,11 @@ func (x *experimenter) alsoCascaded(rows []*rowgen.Row, except *catalog.ForeignK
 	return false
 }
 
+// parentsFor gives row's other foreign keys real parent rows. PostgreSQL
+// re-checks every foreign key of a row updated by SET NULL / SET DEFAULT
+// when the row was inserted by the same transaction (as every experiment
+// row is), so dangling references left by replica-mode inserts would make
+// the update fail where production rows would not.
 func (x *experimenter) parentsFor(ctx context.Context, row *rowgen.Row, except *catalog.ForeignKey) error {
 	for i := range x.snap.ForeignKeys {
 		fk := &x.snap.ForeignKeys[i]

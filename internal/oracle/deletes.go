@@ -13,9 +13,7 @@ import (
 )
 
 // Result is one experiment: rows inserted along foreign-key paths, the root
-
 // row deleted, and what PostgreSQL did compared with what the graph said.
-
 type Result struct {
 	// Name says what was tried, e.g. "path users→posts.posts_user_id_fkey".
 	Name string
@@ -29,30 +27,20 @@ type Result struct {
 }
 
 // Options bound the work.
-
 type Options struct {
 	// PathsPerTable is how many of each table's paths are tried (default 2).
 	PathsPerTable int
 }
 
 // DeleteExperiments checks graph g against PostgreSQL: for each affected
-
 // table and each of its first paths, it inserts one row per table along
-
 // the path (linked by the foreign-key columns), deletes the root row, and
-
 // observes the last row: deleted, nulled, defaulted, or the DELETE failing
-
 // on that constraint. For each conditional blocker it runs two more: a
-
 // referencing row that the DELETE does not otherwise reach (must fail) and
-
 // one it also deletes through the table's own path (must succeed, fail, or
-
 // either, as the blocker's timing says). Everything runs in one
-
 // transaction that is rolled back.
-
 func DeleteExperiments(ctx context.Context, conn *pgx.Conn, snap *catalog.Snapshot, g *graph.Graph, opts Options) ([]Result, error) {
 	if opts.PathsPerTable == 0 {
 		opts.PathsPerTable = 2
@@ -92,20 +80,8 @@ type experimenter struct {
 	fks  map[string]*catalog.ForeignKey
 }
 
-// chain inserts the root row and one row per constraint of path, each
-
-// pinned to its parent row; extra pins the last row's other columns. It
-
-// returns every inserted row, root first.
-
-// extend continues a chain from its last row along path.
-
-// pin maps fk's referencing columns to the parent row's referenced values.
-
 // pathExperiment follows one path and checks what the last edge's action
-
 // does to the last row.
-
 func (x *experimenter) pathExperiment(ctx context.Context, path []string) Result {
 	last := x.fks[path[len(path)-1]]
 	r := Result{Name: "path " + strings.Join(path, " → ")}
@@ -143,24 +119,8 @@ func (x *experimenter) pathExperiment(ctx context.Context, path []string) Result
 	return r
 }
 
-// alsoCascaded reports whether another ON DELETE CASCADE foreign key of
-
-// the chain's last row references one of the chain's (deleted) rows.
-
-// parentsFor gives row's other foreign keys real parent rows. PostgreSQL
-
-// re-checks every foreign key of a row updated by SET NULL / SET DEFAULT
-
-// when the row was inserted by the same transaction (as every experiment
-
-// row is), so dangling references left by replica-mode inserts would make
-
-// the update fail where production rows would not.
-
 // expectFor is what the graph model says the last edge does to one row that
-
 // only this path reaches.
-
 func expectFor(fk *catalog.ForeignKey, snap *catalog.Snapshot) string {
 	switch fk.OnDelete {
 	case catalog.Cascade:
@@ -188,9 +148,7 @@ func setColumns(fk *catalog.ForeignKey) []string {
 }
 
 // conditionalExperiments test a conditional blocker b (referencing table T
-
 // deleted through its own path P_T, blocking edge into D).
-
 func (x *experimenter) conditionalExperiments(ctx context.Context, b graph.Blocker) []Result {
 	fk := x.fks[b.Key().String()]
 	dPath := x.pathTo(b.RefTableName())
@@ -264,7 +222,6 @@ func firstOr(a, b []string) string {
 }
 
 // pathTo returns the first path to a deleted table (nil for the root).
-
 func (x *experimenter) pathTo(t catalog.TableName) []string {
 	for _, gt := range x.g.Tables {
 		if gt.TableName == t && len(gt.Paths) > 0 && gt.Outcome != graph.OutcomeRoot {
@@ -275,7 +232,6 @@ func (x *experimenter) pathTo(t catalog.TableName) []string {
 }
 
 // cascadePathTo returns the shortest path to t made of cascades only.
-
 func (x *experimenter) cascadePathTo(t catalog.TableName) []string {
 	for _, gt := range x.g.Tables {
 		if gt.TableName != t {
@@ -289,27 +245,3 @@ func (x *experimenter) cascadePathTo(t catalog.TableName) []string {
 	}
 	return nil
 }
-
-// savepoint runs fn in a savepoint that is always rolled back; an error
-
-// from fn marks the result skipped with the reason.
-
-// deleteRoot deletes the root row in its own savepoint, with every
-
-// constraint checked immediately (so DEFERRABLE ones fail here, as they
-
-// would at commit), and returns the error PostgreSQL raised.
-
-// keyColumns identifies a row: the primary key, else the referenced columns
-
-// of the first constraint on the path.
-
-// outcomeOfDelete turns the DELETE's error into "succeeds" or
-
-// "fails: <constraint>" / "fails: not null <column>".
-
-// observe reports what happened to row after the DELETE.
-
-// textEquals builds `"c1"::text = $1 AND ...` for cols with their values,
-
-// comparing as text so every type works the same way.

@@ -15,6 +15,8 @@ import (
 	"github.com/ondelete/ondelete/internal/rowgen"
 )
 
+// savepoint runs fn in a savepoint that is always rolled back; an error
+// from fn marks the result skipped with the reason.
 func (x *experimenter) savepoint(ctx context.Context, r *Result, fn func() error) {
 	sp, err := x.tx.Begin(ctx)
 	if err != nil {
@@ -27,6 +29,9 @@ func (x *experimenter) savepoint(ctx context.Context, r *Result, fn func() error
 	}
 }
 
+// deleteRoot deletes the root row in its own savepoint, with every
+// constraint checked immediately (so DEFERRABLE ones fail here, as they
+// would at commit), and returns the error PostgreSQL raised.
 func (x *experimenter) deleteRoot(ctx context.Context, root *rowgen.Row, firstConstraint string) error {
 	where, args := textEquals(x.keyColumns(root.Table, firstConstraint), root.Values)
 	sp, err := x.tx.Begin(ctx)
@@ -51,6 +56,8 @@ func (x *experimenter) deleteRoot(ctx context.Context, root *rowgen.Row, firstCo
 	return sp.Commit(ctx)
 }
 
+// keyColumns identifies a row: the primary key, else the referenced columns
+// of the first constraint on the path.
 func (x *experimenter) keyColumns(t catalog.TableName, firstConstraint string) []string {
 	if tb := x.snap.Table(t); tb != nil && len(tb.PrimaryKey) > 0 {
 		return tb.PrimaryKey
@@ -61,6 +68,8 @@ func (x *experimenter) keyColumns(t catalog.TableName, firstConstraint string) [
 	return nil
 }
 
+// outcomeOfDelete turns the DELETE's error into "succeeds" or
+// "fails: <constraint>" / "fails: not null <column>".
 func outcomeOfDelete(err error) string {
 	if err == nil {
 		return "succeeds"
@@ -77,6 +86,7 @@ func outcomeOfDelete(err error) string {
 	return "error: " + err.Error()
 }
 
+// observe reports what happened to row after the DELETE.
 func (x *experimenter) observe(ctx context.Context, delErr error, row *rowgen.Row, last *catalog.ForeignKey) (string, error) {
 	if delErr != nil {
 		return outcomeOfDelete(delErr), nil
@@ -146,6 +156,8 @@ func overlaps(a, b []string) bool {
 	return false
 }
 
+// textEquals builds `"c1"::text = $1 AND ...` for cols with their values,
+// comparing as text so every type works the same way.
 func textEquals(cols []string, values map[string]*string) (string, []any) {
 	conds := make([]string, len(cols))
 	args := make([]any, len(cols))
