@@ -88,6 +88,10 @@ type Match struct {
 	Columns []string
 	// Schema matches the referencing table's schema.
 	Schema string
+
+	// compiled holds the patterns split and checked by Parse; a Match built
+	// in code is compiled on each MatchesFK call instead.
+	compiled *matcher
 }
 
 // Expect is what a matched foreign key must be. Nil / empty fields are not
@@ -107,12 +111,20 @@ type Expect struct {
 
 // Exception exempts one constraint from one rule (or lint), with a reason.
 type Exception struct {
-	// Constraint is schema.table.constraint (parts may be double-quoted).
+	// Constraint is schema.table.constraint (parts may be double-quoted),
+	// as written.
 	Constraint string
+	// Key is Constraint as PostgreSQL reads it (see ParseConstraintRef);
+	// set by Parse. Exempt reads Constraint when Key is zero.
+	Key catalog.ConstraintKey
 	// Rule is a rule name or a lint name.
 	Rule   string
 	Reason string
 	Pos    Position
+
+	// typed is Constraint with unquoted parts as written (not lowercased),
+	// the second spelling Exempt accepts.
+	typed catalog.ConstraintKey
 }
 
 // LintConfig is the configuration of one built-in lint.
