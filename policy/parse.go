@@ -48,7 +48,7 @@ func Parse(data []byte, file string) (*Policy, error) {
 	// The version decides what everything else means, so it is read first.
 	v, ok := byKey["version"]
 	if !ok {
-		return nil, d.errorf(top, "", "missing version (want version: %d as the first key)", Version)
+		return nil, d.errorf(top, "", "missing version (want version: %d)", Version)
 	}
 	if p.Version, err = d.version(v.value); err != nil {
 		return nil, err
