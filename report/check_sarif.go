@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"runtime/debug"
 	"sort"
@@ -18,12 +17,6 @@ import (
 // DefaultInformationURI is the project page SARIF logs point to when
 // SARIFOptions.InformationURI is empty.
 const DefaultInformationURI = "https://github.com/ondelete/ondelete"
-
-// policyRuleCode is the code check gives every finding of a policy rule
-// (as opposed to a built-in lint, whose code is its own); see
-// check.Finding.Code. Policy rules share it, so in SARIF each gets its own
-// hierarchical ruleId under it.
-const policyRuleCode = "OD100"
 
 // sarifFingerprintKey names ondelete's partial fingerprint; the version
 // suffix lets the derivation change without silently matching old runs.
@@ -45,7 +38,8 @@ type SARIFOptions struct {
 	SrcRoot string
 	// Rules documents rules and lints by name (kebab-case lint name or
 	// policy rule name) for the rules array that code scanning shows next
-	// to each alert. Rules without an entry get a generic description.
+	// to each alert, overriding the defaults: a lint's summary from
+	// policy.Lints, a policy rule's expectation.
 	Rules map[string]RuleDoc
 }
 
@@ -80,7 +74,8 @@ func CheckSARIF(w io.Writer, r *check.Result, opts SARIFOptions) error {
 }
 
 func buildSARIF(r *check.Result, opts SARIFOptions) *sarifLog {
-	rules, index := sarifRules(r, opts)
+	infoURI := cmp.Or(opts.InformationURI, DefaultInformationURI)
+	rules, index := sarifRules(r, opts, infoURI)
 	results := make([]sarifResult, 0, len(r.Findings))
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -92,7 +87,7 @@ func buildSARIF(r *check.Result, opts SARIFOptions) *sarifLog {
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "ondelete",
 			Version:        sarifToolVersion(opts.ToolVersion),
-			InformationURI: cmp.Or(opts.InformationURI, DefaultInformationURI),
+			InformationURI: infoURI,
 			Rules:          rules,
 		}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
@@ -113,7 +108,7 @@ func buildSARIF(r *check.Result, opts SARIFOptions) *sarifLog {
 // sarifRuleID is the ruleId of f: its code, qualified by the rule name for
 // policy rules.
 func sarifRuleID(f *check.Finding) string {
-	if f.Code == policyRuleCode {
+	if f.Code == policy.RuleCode {
 		return f.Code + "/" + f.Rule
 	}
 	return f.Code
@@ -123,7 +118,7 @@ func sarifRuleID(f *check.Finding) string {
 // and returns each id's index in that list. The default level is the
 // most severe level the rule reported in this run; the help ends with the
 // fix of the rule's first finding, as a worked example.
-func sarifRules(r *check.Result, opts SARIFOptions) ([]sarifRule, map[string]int) {
+func sarifRules(r *check.Result, opts SARIFOptions, infoURI string) ([]sarifRule, map[string]int) {
 	byID := map[string]*sarifRule{}
 	rank := map[string]int{}
 	for i := range r.Findings {
@@ -135,7 +130,7 @@ func sarifRules(r *check.Result, opts SARIFOptions) ([]sarifRule, map[string]int
 			}
 			continue
 		}
-		byID[id], rank[id] = sarifRuleFor(id, f, opts.Rules[f.Rule]), f.Severity.Rank()
+		byID[id], rank[id] = sarifRuleFor(id, f, opts.Rules[f.Rule], infoURI), f.Severity.Rank()
 	}
 	rules := make([]sarifRule, 0, len(byID))
 	for _, rule := range byID {
@@ -149,13 +144,23 @@ func sarifRules(r *check.Result, opts SARIFOptions) ([]sarifRule, map[string]int
 	return rules, index
 }
 
-// sarifRuleFor describes the rule of f, from doc when given.
-func sarifRuleFor(id string, f *check.Finding, doc RuleDoc) *sarifRule {
-	kind := "lint"
-	if f.Code == policyRuleCode {
-		kind = "policy rule"
+// sarifRuleFor describes the rule of f: from doc where given, else from
+// the lint registry (policy.Lints) or, for a policy rule, from what it
+// expects. helpUri defaults to the page of docs/ that documents the rule
+// (docs/rules.md for lints, docs/policy.md for policy rules).
+func sarifRuleFor(id string, f *check.Finding, doc RuleDoc, infoURI string) *sarifRule {
+	summary, page := "policy rule "+f.Rule, "docs/policy.md"
+	if f.Code == policy.RuleCode {
+		if f.Expected != "" {
+			summary += ": expected " + f.Expected
+		}
+	} else {
+		summary, page = "ondelete lint "+f.Rule, "docs/rules.md"
+		if l, ok := policy.LintByName(f.Rule); ok {
+			summary = l.Summary
+		}
 	}
-	summary := cmp.Or(doc.Summary, fmt.Sprintf("ondelete %s %s", kind, f.Rule))
+	summary = cmp.Or(doc.Summary, summary)
 	help := cmp.Or(doc.Help, summary)
 	if f.Fix != "" {
 		help += "\n\nExample fix, for " + checkSubject(f) + ":\n" + strings.TrimRight(f.Fix, "\n")
@@ -165,7 +170,7 @@ func sarifRuleFor(id string, f *check.Finding, doc RuleDoc) *sarifRule {
 		Name:                 f.Rule,
 		ShortDescription:     sarifText{Text: summary},
 		Help:                 sarifText{Text: help},
-		HelpURI:              doc.HelpURI,
+		HelpURI:              cmp.Or(doc.HelpURI, strings.TrimSuffix(infoURI, "/")+"/blob/main/"+page),
 		DefaultConfiguration: sarifConfiguration{Level: sarifLevel(f.Severity)},
 	}
 	if doc.Help != "" {
