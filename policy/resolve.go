@@ -27,7 +27,7 @@ func (p *Policy) Resolve(s *catalog.Snapshot) (roots []catalog.TableName, warnin
 		var notFound *graph.TableNotFoundError
 		switch {
 		case errors.As(err, &notFound):
-			warnings = append(warnings, warningf(r.Pos, path, "%v; it is ignored", err))
+			warnings = append(warnings, warningf(r.Pos, path, "root ignored: %v", err))
 			continue
 		case err != nil:
 			return nil, nil, &ParseError{Pos: r.Pos, Path: path, Msg: err.Error()}
