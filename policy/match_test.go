@@ -139,6 +139,9 @@ exceptions:
   - {constraint: public.audit_log.audit_log_user_id_fkey, rule: cascades, reason: audit rows outlive the user}
   - {constraint: 'public."User"."User_teamId_fkey"', rule: not-valid, reason: validated at night}
   - {constraint: public.Session.Session_userId_fkey, rule: cascades, reason: typed as seen}
+  - constraint: public."User"."User_teamId_fkey"
+    rule: cascades
+    reason: quotes inside a plain YAML scalar
 `), "ondelete.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -155,6 +158,7 @@ exceptions:
 		{"cascades", key("audit", "audit_log", "audit_log_user_id_fkey"), ""},
 		{"not-valid", key("public", "User", "User_teamId_fkey"), "validated at night"},
 		{"not-valid", key("public", "user", "user_teamid_fkey"), ""}, // quoted: exact only
+		{"cascades", key("public", "User", "User_teamId_fkey"), "quotes inside a plain YAML scalar"},
 		{"cascades", key("public", "Session", "Session_userId_fkey"), "typed as seen"},
 		{"cascades", key("public", "session", "session_userid_fkey"), "typed as seen"},
 		{"cascades", key("public", "Session", "session_userid_fkey"), ""}, // one meaning or the other, not a mix
