@@ -55,6 +55,9 @@ type Summary struct {
 	Baselined int `json:"baselined"`
 	// Fixed counts baseline entries no longer found.
 	Fixed int `json:"fixed"`
+	// Exempted counts findings dropped because a policy exception covers
+	// them, so a reader sees how much the exceptions hide.
+	Exempted int `json:"exempted"`
 }
 
 // Result is the outcome of a check: findings sorted by severity (errors
