@@ -77,10 +77,10 @@ func (d *decoder) mappingOf(n *yaml.Node, path string, check func(string, *yaml.
 	var fields []field
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		keyN := deref(n.Content[i])
-		if keyN.Kind != yaml.ScalarNode || keyN.ShortTag() == "!!merge" {
-			if keyN.ShortTag() == "!!merge" {
-				return nil, d.errorf(keyN, path, "merge keys (<<) are not supported; write the keys out")
-			}
+		switch {
+		case keyN.Kind == yaml.ScalarNode && keyN.ShortTag() == "!!merge":
+			return nil, d.errorf(keyN, path, "merge keys (<<) are not supported; write the keys out")
+		case keyN.Kind != yaml.ScalarNode:
 			return nil, d.errorf(keyN, path, "want a key name, found %s", describe(keyN))
 		}
 		key := keyN.Value
@@ -114,14 +114,9 @@ func (d *decoder) str(n *yaml.Node, path string) (string, error) {
 func (d *decoder) boolean(n *yaml.Node, path string) (bool, error) {
 	n = deref(n)
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
+		// YAML 1.2 booleans: true, True, TRUE and the same for false.
 		if b, err := strconv.ParseBool(n.Value); err == nil {
 			return b, nil
-		}
-		switch n.Value {
-		case "True", "TRUE":
-			return true, nil
-		case "False", "FALSE":
-			return false, nil
 		}
 	}
 	return false, d.errorf(n, path, "want true or false, found %s", describe(n))

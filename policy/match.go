@@ -163,3 +163,24 @@ func checkGlob(pattern string) error {
 	}
 	return nil
 }
+
+// ColumnPattern is one column-name glob as the policy writes them
+// (match.columns, orphan-owner-column's columns), ready to match: a
+// double-quoted pattern matches the name exactly as written, an unquoted
+// one as written or lowercased, the way PostgreSQL folds identifiers. It
+// lets the check engine match columns exactly as Match.MatchesFK does.
+type ColumnPattern struct {
+	part namePart
+}
+
+// ParseColumnPattern reads a column pattern, checking its glob syntax.
+func ParseColumnPattern(s string) (ColumnPattern, error) {
+	p, err := singlePattern(s)
+	if err != nil {
+		return ColumnPattern{}, fmt.Errorf("invalid column pattern %q: %w", s, err)
+	}
+	return ColumnPattern{part: p}, nil
+}
+
+// Matches reports whether the column name matches the pattern.
+func (c ColumnPattern) Matches(name string) bool { return c.part.matches(name) }

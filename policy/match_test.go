@@ -178,3 +178,33 @@ exceptions:
 		t.Error("built policy: quoted part matched another spelling")
 	}
 }
+
+func TestColumnPattern(t *testing.T) {
+	cases := []struct {
+		pattern, name string
+		match         bool
+	}{
+		{"user_id", "user_id", true},
+		{"*_user_id", "owner_user_id", true},
+		{"*_user_id", "user_id", false},
+		{"userId", "userId", true},
+		{"userId", "userid", true},
+		{"USER_ID", "user_id", true},
+		{`"userId"`, "userid", false},
+		{`"userId"`, "userId", true},
+		{`"a""b"`, `a"b`, true},
+		{"*UserId", "createdByUserId", true},
+	}
+	for _, c := range cases {
+		p, err := ParseColumnPattern(c.pattern)
+		if err != nil {
+			t.Fatalf("ParseColumnPattern(%q): %v", c.pattern, err)
+		}
+		if got := p.Matches(c.name); got != c.match {
+			t.Errorf("%q matches %q = %v, want %v", c.pattern, c.name, got, c.match)
+		}
+	}
+	if _, err := ParseColumnPattern("a["); err == nil || err.Error() != `invalid column pattern "a[": malformed pattern (want *, ?, [class] or \ escapes; close every [ )` {
+		t.Errorf("ParseColumnPattern(a[) = %v", err)
+	}
+}

@@ -68,7 +68,7 @@ func Parse(data []byte, file string) (*Policy, error) {
 			return nil, err
 		}
 	}
-	lintsNode := (*yaml.Node)(nil)
+	var lintsNode *yaml.Node
 	if f, ok := byKey["lints"]; ok {
 		lintsNode = f.value
 	}
