@@ -228,3 +228,80 @@ func TestWeirdIdentifiers(t *testing.T) {
 		}
 	}
 }
+
+// TestInitThenCheck is the adoption path: init writes a policy for the
+// example, check reports its findings (exit 1), a baseline records them
+// (exit 0 afterwards), and every output format renders.
+func TestInitThenCheck(t *testing.T) {
+	dsn, _ := exampleDB(t)
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "ondelete.yaml")
+	code, out, errOut := ondelete(t, "init", "--dsn", dsn)
+	if code != 0 {
+		t.Fatalf("init: exit %d: %s", code, errOut)
+	}
+	if err := os.WriteFile(pol, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, js, errOut := ondelete(t, "check", "--dsn", dsn, "--policy", pol, "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("check: exit %d, want %d: %s", code, exitFindings, errOut)
+	}
+	var res struct {
+		Version  int `json:"version"`
+		Findings []struct {
+			Rule, Code, Severity, Constraint string
+		} `json:"findings"`
+		Summary struct{ Errors, Warnings int } `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(js), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Version != 1 || res.Summary.Errors == 0 || len(res.Findings) != res.Summary.Errors+res.Summary.Warnings {
+		t.Errorf("json summary %+v with %d findings", res.Summary, len(res.Findings))
+	}
+	if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "check failed") {
+		t.Errorf("stderr %q", errOut)
+	}
+	for _, format := range []string{"text", "sarif", "github", "junit"} {
+		if code, out, _ := ondelete(t, "check", "--dsn", dsn, "--policy", pol, "--format", format); code != exitFindings || out == "" {
+			t.Errorf("--format %s: exit %d", format, code)
+		}
+	}
+	// Warnings alone pass with the default --fail-on error.
+	warnOnly := strings.ReplaceAll(strings.ReplaceAll(out, ": error", ": warning"), "expect: {on_delete: [cascade, set null]}", "expect: {on_delete: [cascade, set null, no action, restrict]}")
+	if err := os.WriteFile(pol, []byte(warnOnly), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := ondelete(t, "check", "--dsn", dsn, "--policy", pol); code != 0 {
+		t.Errorf("warnings only, --fail-on error: exit %d: %s", code, errOut)
+	}
+	if code, _, _ := ondelete(t, "check", "--dsn", dsn, "--policy", pol, "--fail-on", "warning"); code != exitFindings {
+		t.Errorf("--fail-on warning: exit %d", code)
+	}
+	// A baseline records today's findings; afterwards nothing fails.
+	base := filepath.Join(dir, "baseline.json")
+	if code, _, errOut := ondelete(t, "check", "--dsn", dsn, "--policy", pol, "--fail-on", "warning", "--baseline", base); code != 0 || !strings.Contains(errOut, "recorded") {
+		t.Errorf("recording baseline: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := ondelete(t, "check", "--dsn", dsn, "--policy", pol, "--fail-on", "warning", "--baseline", base); code != 0 {
+		t.Errorf("with baseline: exit %d: %s", code, errOut)
+	}
+}
+
+func TestCheckBadPolicy(t *testing.T) {
+	dsn, _ := exampleDB(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "ondelete.yaml")
+	if err := os.WriteFile(bad, []byte("version: 1\nroots: [users]\nrules:\n  - name: x\n    match: {references: users}\n    expect: {on_delete: casacde}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := ondelete(t, "check", "--dsn", dsn, "--policy", bad)
+	if code != exitBadInput || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "ondelete.yaml:6:") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = ondelete(t, "check", "--dsn", dsn, "--policy", filepath.Join(dir, "missing.yaml"))
+	if code != exitBadInput || !strings.Contains(errOut, "ondelete init") {
+		t.Errorf("missing policy: exit %d, stderr %q", code, errOut)
+	}
+}
