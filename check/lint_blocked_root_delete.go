@@ -72,7 +72,7 @@ func (p *pass) blockedFinding(fk *catalog.ForeignKey, blocks []rootBlock) Findin
 			f.Severity = s
 		}
 		roots = append(roots, rb.root.String())
-		reasons = append(reasons, fmt.Sprintf("deleting a %s row: %s blocker (path %s): %s",
+		reasons = append(reasons, fmt.Sprintf("From %s, a %s blocker (path %s): %s",
 			rb.root, rb.blocker.Kind, strings.Join(rb.blocker.Path, " → "), rb.blocker.Reason))
 	}
 	kind := string(graph.Conditional)
@@ -81,8 +81,8 @@ func (p *pass) blockedFinding(fk *catalog.ForeignKey, blocks []rootBlock) Findin
 	}
 	f.Found = fmt.Sprintf("ON DELETE %s (%s blocker of %s)", fk.OnDelete.SQL(), kind, strings.Join(roots, ", "))
 	f.Expected = "ON DELETE CASCADE or SET NULL (no blocker in a root's deletion graph)"
-	f.Message = fmt.Sprintf("%s makes a DELETE of %s fail while a referencing row exists; %s.",
-		fk.Key(), strings.Join(roots, " and "), strings.Join(reasons, "; "))
+	f.Message = fmt.Sprintf("%s can make a DELETE of %s fail. %s.",
+		fk.Key(), strings.Join(roots, " and "), strings.Join(reasons, ". "))
 	f.Fix = actionFix(fk, p.table(fk.TableName()))
 	return f
 }

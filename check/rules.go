@@ -84,7 +84,7 @@ func (p *pass) ruleFinding(r *policy.Rule, fk *catalog.ForeignKey) (Finding, boo
 	f.Found = strings.Join(found, ", ")
 	f.Expected = strings.Join(expected, ", ")
 	f.Message = fmt.Sprintf("Rule %s%s (%s) expects %s of %s; it has %s.",
-		ident.Display(r.Name), rulePos(r), matchDescription(r.Match), f.Expected, fk.Key(), f.Found)
+		r.Name, rulePos(r), matchDescription(r.Match), f.Expected, fk.Key(), f.Found)
 	var fix []string
 	switch {
 	case rebuild:
