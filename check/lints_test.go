@@ -261,7 +261,9 @@ func TestNotValid(t *testing.T) {
 func TestNonconventionalName(t *testing.T) {
 	runLintCases(t, policy.LintNonconventionalName, []lintCase{
 		{name: "hand-named", want: []string{"warning posts.fk_posts_user"},
-			schema: func() *schemaBuilder { return newSchema().fk("posts", "user_id", "users", cascade, named("fk_posts_user")) }},
+			schema: func() *schemaBuilder {
+				return newSchema().fk("posts", "user_id", "users", cascade, named("fk_posts_user"))
+			}},
 		{name: "numbered clash suffix", want: []string{"warning posts.posts_user_id_fkey1"},
 			schema: func() *schemaBuilder {
 				return newSchema().fk("posts", "user_id", "users", cascade, named("posts_user_id_fkey1"))
@@ -291,7 +293,9 @@ func TestOrphanOwnerColumn(t *testing.T) {
 		{name: "covered by a foreign key",
 			schema: func() *schemaBuilder { return newSchema().fk("posts", "user_id", "users", cascade) }},
 		{name: "covered by a composite foreign key to another table",
-			schema: func() *schemaBuilder { return newSchema("users").fk("posts", "team_id,user_id", "memberships", cascade) }},
+			schema: func() *schemaBuilder {
+				return newSchema("users").fk("posts", "team_id,user_id", "memberships", cascade)
+			}},
 		{name: "text column beside an integer key",
 			schema: func() *schemaBuilder { return newSchema("users").column("identities", "user_id", "text", false) }},
 		{name: "the root itself",
