@@ -22,12 +22,15 @@ import (
 // holds someone else's id (an identity provider's, say), not a key that
 // could reference users, so it is not reported. A root's own table is not
 // checked against itself (users.invited_by_user_id is a design choice, not
-// an orphan). Partitions are skipped: they carry their parent's columns,
-// and the parent is checked.
+// an orphan).
 //
 // A column is covered when any foreign key of its table includes it,
 // whatever it references: a composite key (tenant_id, user_id) covers
-// user_id too.
+// user_id too. Partitions are not checked on their own: they carry their
+// parent's columns, and the parent is checked; a partitioned table's
+// column is also covered when every partition has a foreign key over it
+// (pg_dump of PostgreSQL 11 era schemas, like pagila's payment, declares
+// them per partition).
 type orphanOwnerColumn struct{}
 
 func (orphanOwnerColumn) Info() policy.LintInfo { return lintInfo(policy.LintOrphanOwnerColumn) }
@@ -67,18 +70,7 @@ func (orphanOwnerColumn) Analyze(p *pass) []Finding {
 	if len(roots) == 0 {
 		return nil
 	}
-	covered := map[catalog.TableName]map[string]bool{}
-	for i := range p.snap.ForeignKeys {
-		fk := &p.snap.ForeignKeys[i]
-		m := covered[fk.TableName()]
-		if m == nil {
-			m = map[string]bool{}
-			covered[fk.TableName()] = m
-		}
-		for _, c := range fk.Columns {
-			m[c] = true
-		}
-	}
+	cov := newCoverage(p.snap)
 	var out []Finding
 	for i := range p.snap.Tables {
 		t := &p.snap.Tables[i]
@@ -87,7 +79,7 @@ func (orphanOwnerColumn) Analyze(p *pass) []Finding {
 		}
 		for j := range t.Columns {
 			c := &t.Columns[j]
-			if covered[t.TableName()][c.Name] || !anyMatches(patterns, c.Name) {
+			if !anyMatches(patterns, c.Name) || cov.covered(t.TableName(), c.Name) {
 				continue
 			}
 			if r := ownerOf(roots, t.TableName(), c); r != nil {
@@ -153,4 +145,56 @@ func (p *pass) orphanFinding(t *catalog.Table, c *catalog.Column, r *ownerRoot) 
 			createIndexSQL(p.snap, t.TableName(), t.Partitioned, fk.Columns)
 	}
 	return f
+}
+
+// coverage answers "does a foreign key include this column?" per table.
+type coverage struct {
+	cols       map[catalog.TableName]map[string]bool
+	partitions map[catalog.TableName][]catalog.TableName
+	tables     map[catalog.TableName]*catalog.Table
+}
+
+func newCoverage(s *catalog.Snapshot) *coverage {
+	c := &coverage{
+		cols:       map[catalog.TableName]map[string]bool{},
+		partitions: map[catalog.TableName][]catalog.TableName{},
+		tables:     map[catalog.TableName]*catalog.Table{},
+	}
+	for i := range s.ForeignKeys {
+		fk := &s.ForeignKeys[i]
+		m := c.cols[fk.TableName()]
+		if m == nil {
+			m = map[string]bool{}
+			c.cols[fk.TableName()] = m
+		}
+		for _, col := range fk.Columns {
+			m[col] = true
+		}
+	}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		c.tables[t.TableName()] = t
+		if t.PartitionOf != nil {
+			c.partitions[*t.PartitionOf] = append(c.partitions[*t.PartitionOf], t.TableName())
+		}
+	}
+	return c
+}
+
+// covered reports whether a foreign key of t includes col, or, for a
+// partitioned table with partitions, whether every partition's does.
+func (c *coverage) covered(t catalog.TableName, col string) bool {
+	if c.cols[t][col] {
+		return true
+	}
+	parts := c.partitions[t]
+	if tb := c.tables[t]; tb == nil || !tb.Partitioned || len(parts) == 0 {
+		return false
+	}
+	for _, p := range parts {
+		if !c.covered(p, col) {
+			return false
+		}
+	}
+	return true
 }

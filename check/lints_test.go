@@ -307,6 +307,26 @@ func TestOrphanOwnerColumn(t *testing.T) {
 				b.table("events_2024").PartitionOf = &catalog.TableName{Schema: "public", Name: "events"}
 				return b
 			}},
+		{name: "a partitioned table whose partitions all have the key",
+			schema: func() *schemaBuilder {
+				b := newSchema().column("events", "user_id", "bigint", false).
+					fk("events_2024", "user_id", "users", noAction).fk("events_2025", "user_id", "users", noAction)
+				b.table("events").Partitioned = true
+				for _, p := range []string{"events_2024", "events_2025"} {
+					b.table(p).PartitionOf = &catalog.TableName{Schema: "public", Name: "events"}
+				}
+				return b
+			}},
+		{name: "a partitioned table with one partition lacking the key", want: []string{"warning events.user_id"},
+			schema: func() *schemaBuilder {
+				b := newSchema().column("events", "user_id", "bigint", false).column("events_2025", "user_id", "bigint", false).
+					fk("events_2024", "user_id", "users", noAction)
+				b.table("events").Partitioned = true
+				for _, p := range []string{"events_2024", "events_2025"} {
+					b.table(p).PartitionOf = &catalog.TableName{Schema: "public", Name: "events"}
+				}
+				return b
+			}},
 		{name: "configured columns replace the defaults", want: []string{"warning posts.owner_id"},
 			policy: func() *policy.Policy {
 				p := only(policy.LintOrphanOwnerColumn, "", "users")
