@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/ident"
@@ -83,7 +84,11 @@ func (orphanOwnerColumn) Analyze(p *pass) []Finding {
 				continue
 			}
 			if r := ownerOf(roots, t.TableName(), c); r != nil {
-				out = append(out, p.orphanFinding(t, c, r))
+				f := p.orphanFinding(t, c, r)
+				if lacking := cov.uncoveredPartitions(t.TableName(), c.Name); len(lacking) > 0 && len(lacking) < len(cov.partitions[t.TableName()]) {
+					f.Message += " Some partitions have one, but not " + joinTables(lacking) + "."
+				}
+				out = append(out, f)
 			}
 		}
 	}
@@ -197,4 +202,25 @@ func (c *coverage) covered(t catalog.TableName, col string) bool {
 		}
 	}
 	return true
+}
+
+// uncoveredPartitions lists the partitions of t whose rows col leaves
+// without a foreign key.
+func (c *coverage) uncoveredPartitions(t catalog.TableName, col string) []catalog.TableName {
+	var out []catalog.TableName
+	for _, p := range c.partitions[t] {
+		if !c.covered(p, col) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// joinTables lists table names in display form.
+func joinTables(ts []catalog.TableName) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = t.String()
+	}
+	return strings.Join(s, ", ")
 }

@@ -348,6 +348,19 @@ func TestOrphanOwnerColumn(t *testing.T) {
 	})
 }
 
+func TestOrphanOwnerColumnNamesPartitionsWithoutKey(t *testing.T) {
+	b := newSchema().column("events", "user_id", "bigint", false).column("events_2025", "user_id", "bigint", false).
+		fk("events_2024", "user_id", "users", noAction)
+	b.table("events").Partitioned = true
+	for _, p := range []string{"events_2024", "events_2025"} {
+		b.table(p).PartitionOf = &catalog.TableName{Schema: "public", Name: "events"}
+	}
+	r := evaluate(t, b.snap(), only(policy.LintOrphanOwnerColumn, "", "users"))
+	if len(r.Findings) != 1 || !strings.HasSuffix(r.Findings[0].Message, "Some partitions have one, but not public.events_2025.") {
+		t.Errorf("findings %+v", r.Findings)
+	}
+}
+
 func TestOrphanOwnerColumnFix(t *testing.T) {
 	s := newSchema("users").column("posts", "user_id", "bigint", false).snap()
 	r := evaluate(t, s, only(policy.LintOrphanOwnerColumn, "", "users"))
