@@ -63,6 +63,15 @@ func (p *Policy) Resolve(s *catalog.Snapshot) (roots []catalog.TableName, warnin
 		if fk == nil {
 			fk = fks[typed]
 		}
+		if fk == nil && e.Rule == LintOrphanOwnerColumn {
+			// orphan-owner-column findings have no constraint: the
+			// exception names schema.table.column instead.
+			if hasColumn(s, folded) || hasColumn(s, typed) {
+				continue
+			}
+			warnings = append(warnings, warningf(e.Pos, path, "column %s not found", folded))
+			continue
+		}
 		if fk == nil {
 			warnings = append(warnings, warningf(e.Pos, path, "constraint %s not found%s", folded, constraintHint(s, folded, typed)))
 			continue
@@ -127,4 +136,11 @@ func constraintHint(s *catalog.Snapshot, keys ...catalog.ConstraintKey) string {
 		return " (" + err.Error() + ")"
 	}
 	return ""
+}
+
+// hasColumn reports whether k, read as schema.table.column, names a column
+// of a table in s.
+func hasColumn(s *catalog.Snapshot, k catalog.ConstraintKey) bool {
+	t := s.Table(catalog.TableName{Schema: k.Schema, Name: k.Table})
+	return t != nil && t.Column(k.Name) != nil
 }

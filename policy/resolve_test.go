@@ -87,3 +87,30 @@ exceptions:
 		t.Errorf("qualified root: %v, %q, %v", roots, warnings, err)
 	}
 }
+
+// TestResolveOrphanColumnException: orphan-owner-column findings have no
+// constraint, so their exceptions name schema.table.column; an existing
+// column is no warning, a missing one is.
+func TestResolveOrphanColumnException(t *testing.T) {
+	s := &catalog.Snapshot{Tables: []catalog.Table{
+		{Schema: "public", Name: "users", Columns: []catalog.Column{{Name: "id"}}},
+		{Schema: "public", Name: "documents", Columns: []catalog.Column{{Name: "id"}, {Name: "user_id"}}},
+	}}
+	p, err := Parse([]byte(`version: 1
+roots: [users]
+exceptions:
+  - {constraint: public.documents.user_id, rule: orphan-owner-column, reason: legacy import}
+  - {constraint: public.documents.owner_id, rule: orphan-owner-column, reason: typo}
+`), "ondelete.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, warnings, err := p.Resolve(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`ondelete.yaml:5:5: exceptions[1]: column public.documents.owner_id not found`}
+	if diff := cmp.Diff(want, warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
