@@ -17,6 +17,9 @@ import (
 type columnPattern struct {
 	text   string
 	quoted bool
+	// lower is text lowercased, for unquoted patterns with capitals;
+	// empty otherwise.
+	lower string
 }
 
 // parseColumnPattern reads one pattern; policy.Parse has already checked
@@ -26,7 +29,11 @@ func parseColumnPattern(s string) columnPattern {
 	if len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' {
 		return columnPattern{text: strings.ReplaceAll(t[1:len(t)-1], `""`, `"`), quoted: true}
 	}
-	return columnPattern{text: t}
+	p := columnPattern{text: t}
+	if l := lowerASCII(t); l != t {
+		p.lower = l
+	}
+	return p
 }
 
 // matches reports whether the column name matches the pattern.
@@ -34,14 +41,11 @@ func (p columnPattern) matches(name string) bool {
 	if ok, _ := path.Match(p.text, name); ok {
 		return true
 	}
-	if p.quoted {
+	if p.lower == "" {
 		return false
 	}
-	if lower := lowerASCII(p.text); lower != p.text {
-		ok, _ := path.Match(lower, name)
-		return ok
-	}
-	return false
+	ok, _ := path.Match(p.lower, name)
+	return ok
 }
 
 // lowerASCII lowercases ASCII letters only, as PostgreSQL's

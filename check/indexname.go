@@ -11,24 +11,42 @@ import (
 // maxIdentBytes is PostgreSQL's NAMEDATALEN-1: the longest identifier.
 const maxIdentBytes = 63
 
+// relationNames holds, per schema, the names of its tables and indexes:
+// the names a new index may not take. It is built once per check, on first
+// use, since a schema of thousands of tables can need thousands of index
+// fixes.
+type relationNames struct {
+	snap     *catalog.Snapshot
+	bySchema map[string]map[string]bool
+}
+
+// taken reports whether name is a table or index name in schema.
+func (r *relationNames) taken(schema, name string) bool {
+	if r.bySchema == nil {
+		r.bySchema = map[string]map[string]bool{}
+		for i := range r.snap.Tables {
+			t := &r.snap.Tables[i]
+			m := r.bySchema[t.Schema]
+			if m == nil {
+				m = map[string]bool{}
+				r.bySchema[t.Schema] = m
+			}
+			m[t.Name] = true
+			for _, ix := range t.Indexes {
+				m[ix.Name] = true
+			}
+		}
+	}
+	return r.bySchema[schema][name]
+}
+
 // indexName returns the name PostgreSQL gives CREATE INDEX ON t (cols)
 // when none is written: <table>_<col>[_<col>...]_idx, shortened to 63
 // bytes as makeObjectName does, with a number added to the label (_idx1,
 // _idx2, ...) while the name is taken by a table or index of the schema,
 // as ChooseRelationName does. Using PostgreSQL's own choice keeps the fix
 // identical to what a person typing CREATE INDEX would get.
-func indexName(s *catalog.Snapshot, t catalog.TableName, cols []string) string {
-	taken := map[string]bool{}
-	for i := range s.Tables {
-		tb := &s.Tables[i]
-		if tb.Schema != t.Schema {
-			continue
-		}
-		taken[tb.Name] = true
-		for _, ix := range tb.Indexes {
-			taken[ix.Name] = true
-		}
-	}
+func (r *relationNames) indexName(t catalog.TableName, cols []string) string {
 	addition := joinClipped(cols)
 	for n := 0; ; n++ {
 		label := "idx"
@@ -36,7 +54,7 @@ func indexName(s *catalog.Snapshot, t catalog.TableName, cols []string) string {
 			label += strconv.Itoa(n)
 		}
 		name := objectName(t.Name, addition, label)
-		if !taken[name] {
+		if !r.taken(t.Schema, name) {
 			return name
 		}
 	}

@@ -147,7 +147,7 @@ func (p *pass) orphanFinding(t *catalog.Table, c *catalog.Column, r *ownerRoot) 
 	}
 	if !indexLeadsWith(t, fk.Columns) {
 		f.Fix += "\n-- and index it, or every delete of a " + r.name.String() + " row scans " + t.TableName().String() + ":\n" +
-			createIndexSQL(p.snap, t.TableName(), t.Partitioned, fk.Columns)
+			createIndexSQL(p.names, t.TableName(), t.Partitioned, fk.Columns)
 	}
 	return f
 }

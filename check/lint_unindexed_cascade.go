@@ -30,7 +30,7 @@ func (unindexedCascade) Analyze(p *pass) []Finding {
 		f.Expected = fmt.Sprintf("an index on %s (%s)", fk.TableName(), columnsDisplay(fk.Columns))
 		f.Message = fmt.Sprintf("Every DELETE of a %s row scans all of %s%s to %s the referencing rows.",
 			fk.RefTableName(), fk.TableName(), rowsNote(fk.RowEstimate), actionVerb(fk.OnDelete))
-		f.Fix = createIndexSQL(p.snap, fk.TableName(), t != nil && t.Partitioned, fk.Columns)
+		f.Fix = createIndexSQL(p.names, fk.TableName(), t != nil && t.Partitioned, fk.Columns)
 		out = append(out, f)
 	}
 	return out

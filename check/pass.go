@@ -50,6 +50,8 @@ type pass struct {
 	graphs []*graph.Graph
 	tables map[catalog.TableName]*catalog.Table
 	fks    map[catalog.ConstraintKey]*catalog.ForeignKey
+	// names is shared by every lint's copy of the pass.
+	names *relationNames
 
 	// info and config describe the lint being run; severity is the
 	// configured severity (never off: disabled lints do not run).
@@ -64,6 +66,7 @@ func newPass(s *catalog.Snapshot, p *policy.Policy, roots []catalog.TableName, g
 		snap: s, policy: p, roots: roots, graphs: graphs,
 		tables: make(map[catalog.TableName]*catalog.Table, len(s.Tables)),
 		fks:    make(map[catalog.ConstraintKey]*catalog.ForeignKey, len(s.ForeignKeys)),
+		names:  &relationNames{snap: s},
 	}
 	for i := range s.Tables {
 		ps.tables[s.Tables[i].TableName()] = &s.Tables[i]

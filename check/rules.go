@@ -108,7 +108,7 @@ func (p *pass) ruleFinding(r *policy.Rule, fk *catalog.ForeignKey) (Finding, boo
 // when it wants none (leaving primary keys and unique constraints alone).
 func (p *pass) indexFix(fk *catalog.ForeignKey, t *catalog.Table, want bool) string {
 	if want {
-		return createIndexSQL(p.snap, fk.TableName(), t != nil && t.Partitioned, fk.Columns)
+		return createIndexSQL(p.names, fk.TableName(), t != nil && t.Partitioned, fk.Columns)
 	}
 	if t == nil {
 		return ""

@@ -105,8 +105,8 @@ func validateSQL(t catalog.TableName, name string) string {
 // PostgreSQL would choose. CONCURRENTLY keeps writes flowing while it
 // builds; a partitioned table does not support it, so there the plain
 // form is given with a note.
-func createIndexSQL(s *catalog.Snapshot, t catalog.TableName, partitioned bool, cols []string) string {
-	name := ident.Quote(indexName(s, t, cols))
+func createIndexSQL(names *relationNames, t catalog.TableName, partitioned bool, cols []string) string {
+	name := ident.Quote(names.indexName(t, cols))
 	on := t.Quoted() + " (" + ident.QuoteList(cols) + ");"
 	if partitioned {
 		return "-- partitioned table: CREATE INDEX CONCURRENTLY is not supported; this locks writes while it builds\n" +
