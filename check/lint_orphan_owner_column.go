@@ -140,7 +140,8 @@ func (p *pass) orphanFinding(t *catalog.Table, c *catalog.Column, r *ownerRoot) 
 	}
 	add := "ALTER TABLE " + t.TableName().Quoted() + " ADD CONSTRAINT " + ident.Quote(fk.Name) + " " + fkClause(fk, fk.OnDelete, fk.OnUpdate)
 	if t.Partitioned {
-		f.Fix = "-- rows whose owner is already gone make this fail; find them with:\n" + comment(orphanRowsSQL(fk)) + "\n" + add + ";"
+		f.Fix = "-- rows whose owner is already gone make this fail; find them with:\n" + comment(orphanRowsSQL(fk)) + "\n" +
+			partitionedKeyNote + "\n" + add + ";"
 	} else {
 		f.Fix = add + " NOT VALID;\n-- rows whose owner is already gone make VALIDATE fail; find them with:\n" +
 			comment(orphanRowsSQL(fk)) + "\n" + validateSQL(t.TableName(), fk.Name)

@@ -60,12 +60,19 @@ func rebuildSQL(fk *catalog.ForeignKey, t *catalog.Table, r redefine) string {
 	}
 	sub = append(sub, add)
 	var b strings.Builder
+	if partitioned {
+		b.WriteString(partitionedKeyNote + "\n")
+	}
 	b.WriteString("ALTER TABLE " + table + "\n  " + strings.Join(sub, ",\n  ") + ";")
 	if notValid && r.validate {
 		b.WriteString("\n" + validateSQL(fk.TableName(), r.name))
 	}
 	return b.String()
 }
+
+// partitionedKeyNote explains why a fix on a partitioned table adds its
+// foreign key validated.
+const partitionedKeyNote = "-- partitioned table: NOT VALID is not supported, so adding the key checks every row while it holds the lock"
 
 // fkClause spells fk's definition after ADD CONSTRAINT name, with the
 // given actions: FOREIGN KEY (...) REFERENCES ... [MATCH FULL]
@@ -109,7 +116,8 @@ func createIndexSQL(names *relationNames, t catalog.TableName, partitioned bool,
 	name := ident.Quote(names.indexName(t, cols))
 	on := t.Quoted() + " (" + ident.QuoteList(cols) + ");"
 	if partitioned {
-		return "-- partitioned table: CREATE INDEX CONCURRENTLY is not supported; this locks writes while it builds\n" +
+		return "-- partitioned table: CREATE INDEX CONCURRENTLY is not supported, so this blocks writes while it builds\n" +
+			"-- (online: CREATE INDEX ... ON ONLY the parent, CONCURRENTLY on each partition, then ALTER INDEX ... ATTACH PARTITION)\n" +
 			"CREATE INDEX " + name + " ON " + on
 	}
 	return "CREATE INDEX CONCURRENTLY " + name + " ON " + on
