@@ -57,7 +57,7 @@ type Summary struct {
 	Fixed int `json:"fixed"`
 	// Exempted counts findings dropped because a policy exception covers
 	// them, so a reader sees how much the exceptions hide.
-	Exempted int `json:"exempted"`
+	Exempted int `json:"exempted,omitempty"`
 }
 
 // Result is the outcome of a check: findings sorted by severity (errors
