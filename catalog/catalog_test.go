@@ -82,7 +82,7 @@ func TestInspectDetails(t *testing.T) {
 	}
 	// SET NULL (col) lists: compare with pg_get_constraintdef's own text.
 	audit := fk("app", "audit", "audit_tenant_id_actor_fkey")
-	if !slices.Equal(audit.OnDeleteColumns, []string{"actor"}) || !strings.Contains(audit.Definition, "SET NULL (actor)") {
+	if !slices.Equal(audit.OnDeleteColumns, []string{"actor"}) || !strings.Contains(audit.Definition, `ON DELETE SET NULL ("actor")`) {
 		t.Errorf("SET NULL column list: %v, definition %q", audit.OnDeleteColumns, audit.Definition)
 	}
 	// NOT NULL: derived from pg_attribute in the test.
@@ -158,14 +158,23 @@ func TestInspectSchemaFilter(t *testing.T) {
 	}
 	sort.Strings(names)
 	want := []string{
+		`cross.cross_owner_fkey`,
 		`Ünïcode "quoted" table.Ünïcode "quoted" table_UserRef_fkey`,
 		`Ünïcode "quoted" table.Ünïcode "quoted" table_order_fkey`,
 	}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("schema filter (-want +got):\n%s", diff)
 	}
-	if len(snap.Tables) != 2 {
-		t.Errorf("tables in Weird Schema: %d, want 2", len(snap.Tables))
+	if len(snap.Tables) != 3 {
+		t.Errorf("tables in Weird Schema: %d, want 3", len(snap.Tables))
+	}
+	// The referenced table lies outside the filter: its columns are still
+	// named, and the definition spells it.
+	for _, f := range snap.ForeignKeys {
+		if f.Table == "cross" && (!slices.Equal(f.RefColumns, []string{"id"}) || !slices.Equal(f.Columns, []string{"owner"}) ||
+			f.Definition != `FOREIGN KEY ("owner") REFERENCES "app"."users" ("id") ON DELETE CASCADE`) {
+			t.Errorf("cross-schema key: %+v", f)
+		}
 	}
 }
 

@@ -36,9 +36,9 @@ func Inspect(ctx context.Context, conn Conn, opts Options) (*Snapshot, error) {
 	if len(opts.Schemas) > 0 {
 		schemas = opts.Schemas
 	}
-	setCols := "NULL::text[]"
+	setCols := "NULL::int2[]"
 	if snap.ServerVersion >= 150000 {
-		setCols = delSetColsExpr
+		setCols = "con.confdelsetcols"
 	}
 	b := &pgx.Batch{}
 	b.Queue(tablesQuery, schemas)
@@ -59,12 +59,25 @@ func Inspect(ctx context.Context, conn Conn, opts Options) (*Snapshot, error) {
 	if err := readIndexes(res, byOID); err != nil {
 		return nil, fmt.Errorf("inspecting indexes: %w", err)
 	}
-	fks, err := readForeignKeys(res)
+	raws, err := readForeignKeys(res)
 	if err != nil {
 		return nil, fmt.Errorf("inspecting foreign keys: %w", err)
 	}
 	if err := res.Close(); err != nil {
 		return nil, fmt.Errorf("inspecting catalog: %w", err)
+	}
+	names, err := columnNames(ctx, conn, byOID, raws)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting referenced columns: %w", err)
+	}
+	fks := make([]ForeignKey, len(raws))
+	for i := range raws {
+		fks[i] = raws[i].fk
+		fks[i].Columns = names.of(raws[i].rel, raws[i].keys)
+		fks[i].RefColumns = names.of(raws[i].refRel, raws[i].refKeys)
+		if len(raws[i].setKeys) > 0 {
+			fks[i].OnDeleteColumns = names.of(raws[i].rel, raws[i].setKeys)
+		}
 	}
 
 	snap.Tables = make([]Table, 0, len(order))
@@ -82,9 +95,13 @@ func Inspect(ctx context.Context, conn Conn, opts Options) (*Snapshot, error) {
 			fk.Indexed = tb.covers(fk.Columns)
 		}
 		if ref := byName[fk.RefTableName()]; ref != nil {
-			fk.RefRowEstimate = ref.RowEstimate
+			fk.RefRowEstimate = ref.RowEstimate // summed over partitions
 		}
 		fk.ConventionalName = fk.Name == DefaultFKName(fk.Table, fk.Columns)
+		fk.Definition = fk.Clause(fk.OnDelete, fk.OnUpdate)
+		if !fk.Validated {
+			fk.Definition += " NOT VALID"
+		}
 	}
 	snap.ForeignKeys = fks
 	return snap, nil
@@ -178,22 +195,28 @@ func readIndexes(res pgx.BatchResults, byOID map[uint32]*tableBuild) error {
 	return rows.Err()
 }
 
-func readForeignKeys(res pgx.BatchResults) ([]ForeignKey, error) {
+// rawFK is a foreign key as read, its columns still attribute numbers.
+type rawFK struct {
+	fk                     ForeignKey
+	rel, refRel            uint32
+	keys, refKeys, setKeys []int16
+}
+
+func readForeignKeys(res pgx.BatchResults) ([]rawFK, error) {
 	rows, err := res.Query()
 	if err != nil {
 		return nil, err
 	}
-	var fks []ForeignKey
+	var fks []rawFK
 	for rows.Next() {
 		var (
-			oid             uint32
-			fk              ForeignKey
+			r               rawFK
 			del, upd, match string
-			refRows         int64
 		)
-		if err := rows.Scan(&oid, &fk.Schema, &fk.Table, &fk.Name, &fk.Columns, &fk.RefSchema, &fk.RefTable,
-			&fk.RefColumns, &del, &upd, &fk.OnDeleteColumns, &fk.Deferrable, &fk.InitiallyDeferred,
-			&fk.Validated, &match, &refRows, &fk.Definition); err != nil {
+		fk := &r.fk
+		if err := rows.Scan(&fk.Schema, &fk.Table, &fk.Name, &r.rel, &r.keys, &fk.RefSchema, &fk.RefTable,
+			&r.refRel, &r.refKeys, &del, &upd, &r.setKeys, &fk.Deferrable, &fk.InitiallyDeferred,
+			&fk.Validated, &match, &fk.RefRowEstimate); err != nil {
 			return nil, err
 		}
 		if fk.OnDelete, err = actionFromCode(del); err != nil {
@@ -203,13 +226,68 @@ func readForeignKeys(res pgx.BatchResults) ([]ForeignKey, error) {
 			return nil, err
 		}
 		fk.Match = matchFromCode(match)
-		if len(fk.OnDeleteColumns) == 0 {
-			fk.OnDeleteColumns = nil
-		}
-		fk.RowEstimate, fk.RefRowEstimate = -1, refRows
-		fks = append(fks, fk)
+		fk.RowEstimate = -1
+		fks = append(fks, r)
 	}
 	return fks, rows.Err()
+}
+
+// attNames maps a relation's attribute numbers to column names.
+type attNames map[uint32]map[int16]string
+
+// of names the attribute numbers of rel, in order.
+func (a attNames) of(rel uint32, nums []int16) []string {
+	out := make([]string, len(nums))
+	for i, n := range nums {
+		out[i] = a[rel][n]
+	}
+	return out
+}
+
+// columnNames collects the column names foreign keys need: from the
+// tables already read, plus one query for referenced tables outside the
+// schema filter.
+func columnNames(ctx context.Context, conn Conn, byOID map[uint32]*tableBuild, raws []rawFK) (attNames, error) {
+	names := attNames{}
+	for oid, tb := range byOID {
+		names[oid] = tb.byNum
+	}
+	var missing []uint32
+	seen := map[uint32]bool{}
+	for _, r := range raws {
+		for _, rel := range []uint32{r.rel, r.refRel} {
+			if names[rel] == nil && !seen[rel] {
+				seen[rel] = true
+				missing = append(missing, rel)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return names, nil
+	}
+	b := &pgx.Batch{}
+	b.Queue(attributesQuery, missing)
+	res := conn.SendBatch(ctx, b)
+	defer res.Close()
+	rows, err := res.Query()
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var (
+			rel  uint32
+			num  int16
+			name string
+		)
+		if err := rows.Scan(&rel, &num, &name); err != nil {
+			return nil, err
+		}
+		if names[rel] == nil {
+			names[rel] = map[int16]string{}
+		}
+		names[rel][num] = name
+	}
+	return names, rows.Err()
 }
 
 // actionFromCode maps pg_constraint's one-letter action codes.

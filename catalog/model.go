@@ -162,7 +162,10 @@ type ForeignKey struct {
 	ConventionalName bool  `json:"conventional_name"`
 	RowEstimate      int64 `json:"row_estimate"`
 	RefRowEstimate   int64 `json:"ref_row_estimate"`
-	// Definition is pg_get_constraintdef(), for display and for diffing.
+	// Definition is the constraint as SQL (Clause with its own actions,
+	// plus NOT VALID), for display and diffing. It is built from the other
+	// fields rather than read with pg_get_constraintdef, which costs a
+	// catalog round per constraint and depends on search_path.
 	Definition string  `json:"definition"`
 	Source     *Source `json:"source"`
 }

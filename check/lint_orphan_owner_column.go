@@ -138,7 +138,7 @@ func (p *pass) orphanFinding(t *catalog.Table, c *catalog.Column, r *ownerRoot) 
 		Message: fmt.Sprintf("Column %s of %s is named like a key of %s but no foreign key covers it: deleting a %s row leaves these rows behind, pointing at nothing.",
 			ident.Display(c.Name), t.TableName(), r.name, r.name),
 	}
-	add := "ALTER TABLE " + t.TableName().Quoted() + " ADD CONSTRAINT " + ident.Quote(fk.Name) + " " + fkClause(fk, fk.OnDelete, fk.OnUpdate)
+	add := "ALTER TABLE " + t.TableName().Quoted() + " ADD CONSTRAINT " + ident.Quote(fk.Name) + " " + fk.Clause(fk.OnDelete, fk.OnUpdate)
 	if t.Partitioned {
 		f.Fix = "-- rows whose owner is already gone make this fail; find them with:\n" + comment(orphanRowsSQL(fk)) + "\n" +
 			partitionedKeyNote + "\n" + add + ";"

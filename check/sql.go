@@ -53,7 +53,7 @@ func rebuildSQL(fk *catalog.ForeignKey, t *catalog.Table, r redefine) string {
 		}
 	}
 	sub = append(sub, "DROP CONSTRAINT "+ident.Quote(fk.Name))
-	add := "ADD CONSTRAINT " + ident.Quote(r.name) + " " + fkClause(fk, r.onDelete, r.onUpdate)
+	add := "ADD CONSTRAINT " + ident.Quote(r.name) + " " + fk.Clause(r.onDelete, r.onUpdate)
 	notValid := !partitioned
 	if notValid {
 		add += " NOT VALID"
@@ -73,35 +73,6 @@ func rebuildSQL(fk *catalog.ForeignKey, t *catalog.Table, r redefine) string {
 // partitionedKeyNote explains why a fix on a partitioned table adds its
 // foreign key validated.
 const partitionedKeyNote = "-- partitioned table: NOT VALID is not supported, so adding the key checks every row while it holds the lock"
-
-// fkClause spells fk's definition after ADD CONSTRAINT name, with the
-// given actions: FOREIGN KEY (...) REFERENCES ... [MATCH FULL]
-// [ON DELETE ...] [ON UPDATE ...] [DEFERRABLE [INITIALLY DEFERRED]]. A
-// PostgreSQL 15 SET NULL / SET DEFAULT column list is kept when the new
-// action takes one.
-func fkClause(fk *catalog.ForeignKey, onDelete, onUpdate catalog.Action) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "FOREIGN KEY (%s) REFERENCES %s (%s)", ident.QuoteList(fk.Columns), fk.RefTableName().Quoted(), ident.QuoteList(fk.RefColumns))
-	if fk.Match == "full" {
-		b.WriteString(" MATCH FULL")
-	}
-	if onDelete != "" && onDelete != catalog.NoAction {
-		b.WriteString(" ON DELETE " + onDelete.SQL())
-		if len(fk.OnDeleteColumns) > 0 && (onDelete == catalog.SetNull || onDelete == catalog.SetDefault) {
-			b.WriteString(" (" + ident.QuoteList(fk.OnDeleteColumns) + ")")
-		}
-	}
-	if onUpdate != "" && onUpdate != catalog.NoAction {
-		b.WriteString(" ON UPDATE " + onUpdate.SQL())
-	}
-	if fk.Deferrable {
-		b.WriteString(" DEFERRABLE")
-		if fk.InitiallyDeferred {
-			b.WriteString(" INITIALLY DEFERRED")
-		}
-	}
-	return b.String()
-}
 
 // validateSQL validates a NOT VALID constraint.
 func validateSQL(t catalog.TableName, name string) string {

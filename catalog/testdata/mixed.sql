@@ -48,3 +48,4 @@ CREATE TABLE app.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 CREATE TABLE app."ééééééééééééééééééééééééééééé" (id int PRIMARY KEY, "üüüüüüüüüüüüüüüüü" int REFERENCES app.epics, parent int REFERENCES app.epics);
 CREATE TABLE app.multi (a int, b int, c int, d int, e int,
   FOREIGN KEY (a, b) REFERENCES app.memberships (org_id, user_id));
+CREATE TABLE "Weird Schema"."cross" (id int PRIMARY KEY, "owner" bigint REFERENCES app.users (id) ON DELETE CASCADE);
