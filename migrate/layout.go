@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -96,7 +97,16 @@ var expectations = map[Layout]string{
 // files (.keep, .gitkeep, .DS_Store) and READMEs.
 func ignored(name string) bool {
 	upper := strings.ToUpper(name)
-	return strings.HasPrefix(name, ".") || upper == "README" || strings.HasPrefix(upper, "README.")
+	if strings.HasPrefix(name, ".") || upper == "README" || strings.HasPrefix(upper, "README.") {
+		return true
+	}
+	// Documentation and configuration kept beside migrations (a policy
+	// file, migration_lock.toml, notes) never holds SQL to apply.
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".txt", ".yaml", ".yml", ".json", ".toml":
+		return true
+	}
+	return false
 }
 
 // parseFlatName returns the version and name of a flat-layout file name.

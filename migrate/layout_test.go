@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -178,8 +179,8 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{
 			name:   "stray file in flat layout",
-			fsys:   fstest.MapFS{"001_a.sql": file("select 1;"), "notes.txt": file("x")},
-			want:   "db/notes.txt: matches no flat migration convention: expected <number>[-_]<name>.sql (like 001-initial.sql or 20240403113607_replace_fk.sql) or V<number>__<name>.sql",
+			fsys:   fstest.MapFS{"001_a.sql": file("select 1;"), "seed.sh": file("x")},
+			want:   "db/seed.sh: matches no flat migration convention: expected <number>[-_]<name>.sql (like 001-initial.sql or 20240403113607_replace_fk.sql) or V<number>__<name>.sql",
 			kind:   new(*FileError),
 			layout: LayoutAuto,
 		},
@@ -348,5 +349,36 @@ func TestLoadUnknownLayout(t *testing.T) {
 	_, err := LoadFS(fstest.MapFS{"1_a.sql": {Data: []byte("select 1;")}}, "db", Layout("Flat"))
 	if err == nil || err.Error() != `loading migrations from db: unknown migration layout "Flat": expected one of auto, flat, golang-migrate, goose, dbmate, prisma, diesel` {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// TestLoadSkipsNotes: documentation and configuration beside migrations
+// (a policy file, notes) are not migrations and are skipped, while a
+// stray .sql file with a bad name still fails.
+func TestLoadSkipsNotes(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"001_a.sql":     "CREATE TABLE a (id int PRIMARY KEY);",
+		"ondelete.yaml": "version: 1\n",
+		"NOTES.md":      "# notes\n",
+		"schema.json":   "{}",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := Load(dir, LayoutAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Migrations) != 1 || d.Layout != LayoutFlat {
+		t.Errorf("loaded %s: %+v", d.Layout, summarize(d.Migrations))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stray.sql"), []byte("SELECT 1;"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir, LayoutAuto); err == nil || !strings.Contains(err.Error(), "stray.sql") {
+		t.Errorf("stray .sql file: err = %v", err)
 	}
 }
