@@ -101,7 +101,11 @@ func ignored(name string) bool {
 		return true
 	}
 	// Documentation and configuration kept beside migrations (a policy
-	// file, migration_lock.toml, notes) never holds SQL to apply.
+	// file, notes) never holds SQL to apply. Diesel's metadata.toml is read
+	// by the Diesel loader.
+	if name == "metadata.toml" {
+		return false
+	}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".md", ".txt", ".yaml", ".yml", ".json", ".toml":
 		return true
