@@ -25,7 +25,7 @@ func report(w io.Writer, e *environment, sides []*side, mem *memory) error {
 		e.snapTables, e.snapFKs, e.cfg.seed, fmtDuration(e.loadTime))
 	p.f("server   PostgreSQL %s, throwaway (pgtemp), jit = %s\n", e.serverVersion, e.jit)
 	p.f("client   %s %s/%s, %d CPUs, GOMAXPROCS %d\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
-	p.f("runs     %d per side, interleaved, each on a fresh connection\n", e.cfg.runs)
+	p.f("runs     %d per side (drift queries: %d), interleaved, each on a fresh connection\n", e.cfg.runs, e.cfg.driftRuns)
 	p.f("root     %s (the biggest deletion graph: %d tables)\n\n", e.root, e.all.BiggestTables)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

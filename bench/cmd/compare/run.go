@@ -43,10 +43,10 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 		return err
 	}
 	sides := env.sides(dsn)
-	fmt.Fprintf(progress, "measuring %d runs of %d sides, interleaved...\n", cfg.runs, len(sides))
+	fmt.Fprintf(progress, "measuring %d sides, interleaved, %d rounds...\n", len(sides), cfg.runs)
 	for round := 1; round <= cfg.runs; round++ {
 		for _, s := range sides {
-			if s.gaveUp {
+			if s.gaveUp || len(s.times) == s.runs {
 				continue
 			}
 			if err := s.measure(ctx); err != nil {
@@ -112,8 +112,13 @@ func (e *environment) sides(dsn string) []*side {
 	if e.cfg.allRoots {
 		ss = append(ss, allGraphsSide(dsn))
 	}
+	for _, s := range ss {
+		s.runs = e.cfg.runs
+	}
 	for _, q := range e.cfg.drift {
-		ss = append(ss, driftSide(dsn, q, e.snapFKs, e.cfg.driftTimeout))
+		s := driftSide(dsn, q, e.snapFKs, e.cfg.driftTimeout)
+		s.runs = e.cfg.driftRuns
+		ss = append(ss, s)
 	}
 	return ss
 }

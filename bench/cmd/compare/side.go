@@ -21,6 +21,8 @@ type side struct {
 	// work does one run on a fresh connection and returns a short note on
 	// what it produced, for the progress output.
 	work func(ctx context.Context, conn *pgx.Conn) (string, error)
+	// runs is how many timed runs to do.
+	runs int
 	// drift is true for an information_schema query, the baseline.
 	drift bool
 	// timeout cancels a run that takes longer; 0 means none.
@@ -142,10 +144,11 @@ func stats(ds []time.Duration) (lo, med, hi time.Duration) {
 	return sorted[0], med, sorted[n-1]
 }
 
-// fmtDuration rounds d for display: milliseconds below a minute, seconds
-// above.
+// fmtDuration rounds d for display to three or four significant digits.
 func fmtDuration(d time.Duration) string {
 	switch {
+	case d < 100*time.Millisecond:
+		return d.Round(100 * time.Microsecond).String()
 	case d < 10*time.Second:
 		return d.Round(time.Millisecond).String()
 	case d < time.Minute:
