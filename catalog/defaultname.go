@@ -16,12 +16,14 @@ const maxIdentBytes = 63
 // clash (…_fkey1): such names are not the conventional name, and a
 // migration that drops <table>_<col>_fkey misses them too.
 func DefaultFKName(table string, columns []string) string {
-	return makeObjectName(table, fkNameAddition(columns), "fkey")
+	return MakeObjectName(table, JoinNames(columns), "fkey")
 }
 
-// fkNameAddition joins column names with "_", stopping once the result
-// reaches 63 bytes, as ChooseForeignKeyConstraintNameAddition does.
-func fkNameAddition(columns []string) string {
+// JoinNames joins column names with "_", stopping once the result reaches
+// 63 bytes, as PostgreSQL does when it builds the column part of a
+// generated constraint or index name (ChooseForeignKeyConstraintNameAddition,
+// ChooseIndexNameAddition).
+func JoinNames(columns []string) string {
 	var b strings.Builder
 	for _, c := range columns {
 		if b.Len() > 0 {
@@ -38,8 +40,11 @@ func fkNameAddition(columns []string) string {
 	return b.String()
 }
 
-// makeObjectName mirrors PostgreSQL's makeObjectName(name1, name2, label).
-func makeObjectName(name1, name2, label string) string {
+// MakeObjectName mirrors PostgreSQL's makeObjectName(name1, name2, label),
+// which names generated constraints and indexes: the longer of the two
+// names loses bytes first until name1_name2_label fits in 63 bytes, each
+// cut on a character boundary.
+func MakeObjectName(name1, name2, label string) string {
 	overhead := 1 + len(label) + 1 // "_" between names, "_" + label
 	avail := maxIdentBytes - overhead
 	n1, n2 := len(name1), len(name2)
