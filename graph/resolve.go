@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/ondelete/ondelete/ident"
 	"sort"
 	"strings"
 	"unicode"
@@ -25,17 +26,17 @@ func ResolveTable(s *catalog.Snapshot, name string) (catalog.TableName, error) {
 		return catalog.TableName{}, err
 	}
 	if len(parts) == 2 {
-		for _, schema := range parts[0].spellings() {
-			for _, table := range parts[1].spellings() {
+		for _, schema := range parts[0].Spellings() {
+			for _, table := range parts[1].Spellings() {
 				t := catalog.TableName{Schema: schema, Name: table}
 				if s.Table(t) != nil {
 					return t, nil
 				}
 			}
 		}
-		return catalog.TableName{}, &TableNotFoundError{Name: name, Suggestions: suggest(s, parts[0].text, parts[1].text)}
+		return catalog.TableName{}, &TableNotFoundError{Name: name, Suggestions: suggest(s, parts[0].Text, parts[1].Text)}
 	}
-	for _, table := range parts[0].spellings() {
+	for _, table := range parts[0].Spellings() {
 		var matches []catalog.TableName
 		for i := range s.Tables {
 			if s.Tables[i].Name == table {
@@ -56,113 +57,20 @@ func ResolveTable(s *catalog.Snapshot, name string) (catalog.TableName, error) {
 		}
 		return catalog.TableName{}, &AmbiguousTableError{Name: name, Candidates: matches}
 	}
-	return catalog.TableName{}, &TableNotFoundError{Name: name, Suggestions: suggest(s, "", parts[0].text)}
-}
-
-// namePart is one dot-separated part of a qualified name.
-type namePart struct {
-	text   string
-	quoted bool
-}
-
-// spellings returns the names a part may mean, in order of preference: a
-// quoted part means exactly itself; an unquoted one means its lowercased
-// form, then its exact spelling.
-func (p namePart) spellings() []string {
-	if p.quoted {
-		return []string{p.text}
-	}
-	lower := lowerASCII(p.text)
-	if lower == p.text {
-		return []string{lower}
-	}
-	return []string{lower, p.text}
+	return catalog.TableName{}, &TableNotFoundError{Name: name, Suggestions: suggest(s, "", parts[0].Text)}
 }
 
 // parseName splits a possibly qualified, possibly quoted name into one or
-// two parts. Blanks around parts and dots are ignored.
-func parseName(name string) ([]namePart, error) {
-	bad := func(reason string) ([]namePart, error) {
-		return nil, &InvalidTableNameError{Name: name, Reason: reason}
-	}
-	var parts []namePart
-	i := 0
-	for {
-		for i < len(name) && isBlank(name[i]) {
-			i++
-		}
-		if i == len(name) {
-			if len(parts) == 0 {
-				return bad("empty name")
-			}
-			return bad("name ends with a dot")
-		}
-		var p namePart
-		if name[i] == '"' {
-			p.quoted = true
-			var b strings.Builder
-			i++
-			for {
-				j := strings.IndexByte(name[i:], '"')
-				if j < 0 {
-					return bad("unterminated quoted identifier")
-				}
-				b.WriteString(name[i : i+j])
-				i += j + 1
-				if i < len(name) && name[i] == '"' {
-					b.WriteByte('"')
-					i++
-					continue
-				}
-				break
-			}
-			p.text = b.String()
-			if p.text == "" {
-				return bad("zero-length quoted identifier")
-			}
-		} else {
-			start := i
-			for i < len(name) && name[i] != '.' && name[i] != '"' && !isBlank(name[i]) {
-				i++
-			}
-			if i == start {
-				return bad("empty part before a dot")
-			}
-			if i < len(name) && name[i] == '"' {
-				return bad("quote inside an unquoted identifier")
-			}
-			p.text = name[start:i]
-		}
-		parts = append(parts, p)
-		for i < len(name) && isBlank(name[i]) {
-			i++
-		}
-		if i == len(name) {
-			break
-		}
-		if name[i] != '.' {
-			return bad("expected a dot between name parts")
-		}
-		i++
+// two parts.
+func parseName(name string) ([]ident.Part, error) {
+	parts, err := ident.Split(name)
+	if err != nil {
+		return nil, &InvalidTableNameError{Name: name, Reason: err.Error()}
 	}
 	if len(parts) > 2 {
-		return bad("expected table or schema.table")
+		return nil, &InvalidTableNameError{Name: name, Reason: "expected table or schema.table"}
 	}
 	return parts, nil
-}
-
-func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// lowerASCII lowercases ASCII letters only, as PostgreSQL's
-// downcase_identifier does in UTF-8 databases.
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // maxSuggestions bounds the "did you mean" list.

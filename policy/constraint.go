@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/ondelete/ondelete/ident"
 
 	"github.com/ondelete/ondelete/catalog"
 )
@@ -33,12 +34,12 @@ func ParseConstraintRef(s string) (catalog.ConstraintKey, error) {
 
 // foldedKey is the reference as PostgreSQL reads it.
 func foldedKey(parts []namePart) catalog.ConstraintKey {
-	return catalog.ConstraintKey{Schema: parts[0].folded(), Table: parts[1].folded(), Name: parts[2].folded()}
+	return catalog.ConstraintKey{Schema: parts[0].Folded(), Table: parts[1].Folded(), Name: parts[2].Folded()}
 }
 
 // constraintParts splits a constraint reference into exactly three parts.
 func constraintParts(s string) ([]namePart, error) {
-	parts, err := splitName(s)
+	parts, err := ident.Split(s)
 	if err != nil {
 		return nil, &ConstraintRefError{Ref: s, Reason: err.Error()}
 	}
@@ -52,7 +53,7 @@ func constraintParts(s string) ([]namePart, error) {
 // typedKey is the reference with every part spelled exactly as written,
 // the second meaning an unquoted part may have (see namePart).
 func typedKey(parts []namePart) catalog.ConstraintKey {
-	return catalog.ConstraintKey{Schema: parts[0].text, Table: parts[1].text, Name: parts[2].text}
+	return catalog.ConstraintKey{Schema: parts[0].Text, Table: parts[1].Text, Name: parts[2].Text}
 }
 
 func plural(n int) string {

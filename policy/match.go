@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"github.com/ondelete/ondelete/ident"
 	"path"
 
 	"github.com/ondelete/ondelete/catalog"
@@ -86,7 +87,7 @@ func (m Match) MatchesFK(fk *catalog.ForeignKey) bool {
 	if c.table != nil && !matchQualified(c.table, fk.Schema, fk.Table) {
 		return false
 	}
-	if c.schema != nil && !c.schema.matches(fk.Schema) {
+	if c.schema != nil && !partMatches(*c.schema, fk.Schema) {
 		return false
 	}
 	if len(c.columns) > 0 {
@@ -94,7 +95,7 @@ func (m Match) MatchesFK(fk *catalog.ForeignKey) bool {
 			return false
 		}
 		for i, p := range c.columns {
-			if !p.matches(fk.Columns[i]) {
+			if !partMatches(p, fk.Columns[i]) {
 				return false
 			}
 		}
@@ -105,21 +106,21 @@ func (m Match) MatchesFK(fk *catalog.ForeignKey) bool {
 // matchQualified matches [table] or [schema, table] patterns.
 func matchQualified(parts []namePart, schema, table string) bool {
 	if len(parts) == 2 {
-		return parts[0].matches(schema) && parts[1].matches(table)
+		return partMatches(parts[0], schema) && partMatches(parts[1], table)
 	}
-	return parts[0].matches(table)
+	return partMatches(parts[0], table)
 }
 
-// matches reports whether the glob p matches name: as written, or, for an
+// partMatches reports whether the glob p matches name: as written, or, for an
 // unquoted part, lowercased as PostgreSQL folds identifiers.
-func (p namePart) matches(name string) bool {
-	if ok, _ := path.Match(p.text, name); ok {
+func partMatches(p namePart, name string) bool {
+	if ok, _ := path.Match(p.Text, name); ok {
 		return true
 	}
-	if p.quoted {
+	if p.Quoted {
 		return false
 	}
-	if lower := lowerASCII(p.text); lower != p.text {
+	if lower := ident.FoldASCII(p.Text); lower != p.Text {
 		ok, _ := path.Match(lower, name)
 		return ok
 	}
@@ -128,7 +129,7 @@ func (p namePart) matches(name string) bool {
 
 // qualifiedPattern reads a table or schema.table pattern.
 func qualifiedPattern(s string) ([]namePart, error) {
-	parts, err := splitName(s)
+	parts, err := ident.Split(s)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func qualifiedPattern(s string) ([]namePart, error) {
 		return nil, fmt.Errorf("want table or schema.table, found %d parts (quote parts that contain dots)", len(parts))
 	}
 	for _, p := range parts {
-		if err := checkGlob(p.text); err != nil {
+		if err := checkGlob(p.Text); err != nil {
 			return nil, err
 		}
 	}
@@ -149,7 +150,7 @@ func singlePattern(s string) (namePart, error) {
 	if err != nil {
 		return namePart{}, err
 	}
-	return p, checkGlob(p.text)
+	return p, checkGlob(p.Text)
 }
 
 // errBadGlob is the message for a malformed pattern.
@@ -183,4 +184,4 @@ func ParseColumnPattern(s string) (ColumnPattern, error) {
 }
 
 // Matches reports whether the column name matches the pattern.
-func (c ColumnPattern) Matches(name string) bool { return c.part.matches(name) }
+func (c ColumnPattern) Matches(name string) bool { return partMatches(c.part, name) }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/ondelete/ondelete/ident"
 	"strings"
 	"unicode"
 
@@ -27,11 +28,11 @@ func DefaultOwnerColumns(roots []catalog.TableName) []string {
 func ownerColumnsOfRoots(roots []Root) []string {
 	var names []string
 	for _, r := range roots {
-		parts, err := splitName(r.Name)
+		parts, err := ident.Split(r.Name)
 		if err != nil || len(parts) == 0 {
 			continue
 		}
-		names = append(names, parts[len(parts)-1].text)
+		names = append(names, parts[len(parts)-1].Text)
 	}
 	return ownerColumns(names)
 }

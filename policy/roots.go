@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/ondelete/ondelete/ident"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v4"
@@ -21,7 +22,7 @@ func (d *decoder) roots(n *yaml.Node) ([]Root, error) {
 		if err != nil {
 			return nil, err
 		}
-		parts, err := splitName(s)
+		parts, err := ident.Split(s)
 		if err != nil {
 			return nil, d.errorf(item, path, "invalid table name %q: %v", s, err)
 		}
@@ -29,7 +30,7 @@ func (d *decoder) roots(n *yaml.Node) ([]Root, error) {
 			return nil, d.errorf(item, path, "invalid table name %q: want table or schema.table, found %d parts (quote parts that contain dots)", s, len(parts))
 		}
 		for _, p := range parts {
-			if !p.quoted && strings.ContainsAny(p.text, "*?[") {
+			if !p.Quoted && strings.ContainsAny(p.Text, "*?[") {
 				return nil, d.errorf(item, path, "%q is a pattern; a root is one table (name it, or quote it if the name really contains %s)", s, "*, ? or [")
 			}
 		}
@@ -49,7 +50,7 @@ func (d *decoder) roots(n *yaml.Node) ([]Root, error) {
 func rootKey(parts []namePart) string {
 	k := ""
 	for _, p := range parts {
-		k += "\x00" + p.folded()
+		k += "\x00" + p.Folded()
 	}
 	return k
 }
