@@ -35,6 +35,30 @@ type Finding struct {
 	// Baselined is true when the finding is recorded in the baseline file:
 	// it is reported but does not fail the check.
 	Baselined bool `json:"baselined,omitempty"`
+	// Want is the resolving change in machine-readable form, for planners
+	// (package plan), filled in where a finding's target is a choice the
+	// policy made (policy rules). Nil when the fix follows from the rule
+	// alone (lints) or cannot be expressed as a Change. It is not part of
+	// the JSON report, whose contract Fix already serves.
+	Want *Change `json:"-"`
+}
+
+// Change is what a foreign key should become to resolve a finding. Zero
+// fields leave the property as it is.
+type Change struct {
+	// OnDelete and OnUpdate are the target actions, empty when unchanged.
+	OnDelete catalog.Action
+	OnUpdate catalog.Action
+	// Name is the target constraint name, empty when unchanged.
+	Name string
+	// Validate asks for a NOT VALID constraint to be validated.
+	Validate bool
+	// Index asks for an index leading with the referencing columns.
+	Index bool
+	// Unsupported says why part of the expectation cannot be planned
+	// (e.g. a rule that wants a key NOT VALID or unindexed); empty when
+	// the Change covers everything the finding expects.
+	Unsupported string
 }
 
 // Key identifies a finding across runs, for baselines: the same rule on the

@@ -43,15 +43,18 @@ func (p *pass) ruleFinding(r *policy.Rule, fk *catalog.ForeignKey) (Finding, boo
 	var found, expected []string
 	rd := redefineOf(fk)
 	rebuild := false
+	want := &Change{}
 	if len(e.OnDelete) > 0 && !slices.Contains(e.OnDelete, fk.OnDelete) {
 		found = append(found, "on_delete "+string(fk.OnDelete))
 		expected = append(expected, "on_delete "+actionList(e.OnDelete))
 		rd.onDelete, rebuild = e.OnDelete[0], true
+		want.OnDelete = e.OnDelete[0]
 	}
 	if len(e.OnUpdate) > 0 && !slices.Contains(e.OnUpdate, fk.OnUpdate) {
 		found = append(found, "on_update "+string(fk.OnUpdate))
 		expected = append(expected, "on_update "+actionList(e.OnUpdate))
 		rd.onUpdate, rebuild = e.OnUpdate[0], true
+		want.OnUpdate = e.OnUpdate[0]
 	}
 	validate := false
 	if e.Validated != nil && fk.Validated != *e.Validated {
@@ -60,27 +63,36 @@ func (p *pass) ruleFinding(r *policy.Rule, fk *catalog.ForeignKey) (Finding, boo
 		rd.validate = *e.Validated
 		if *e.Validated {
 			validate = true
+			want.Validate = true
 		} else {
 			rebuild = true // only re-adding makes a constraint NOT VALID
+			want.Unsupported = "the rule wants the constraint NOT VALID"
 		}
 	}
 	rename := false
 	if e.Name == policy.NameConventional && !fk.ConventionalName {
-		want := catalog.DefaultFKName(fk.Table, fk.Columns)
+		conv := catalog.DefaultFKName(fk.Table, fk.Columns)
 		found = append(found, "name "+ident.Display(fk.Name))
-		expected = append(expected, "name "+ident.Display(want))
-		rd.name, rename = want, true
+		expected = append(expected, "name "+ident.Display(conv))
+		rd.name, rename = conv, true
+		want.Name = conv
 	}
 	indexFix := ""
 	if e.Indexed != nil && fk.Indexed != *e.Indexed {
 		found = append(found, indexedWord(fk.Indexed))
 		expected = append(expected, indexedWord(*e.Indexed))
 		indexFix = p.indexFix(fk, t, *e.Indexed)
+		if *e.Indexed {
+			want.Index = true
+		} else {
+			want.Unsupported = "the rule wants no index on the referencing columns"
+		}
 	}
 	if len(found) == 0 {
 		return Finding{}, false
 	}
 	f := fkFinding(r.Name, policy.RuleCode, RuleSeverity, fk)
+	f.Want = want
 	f.Found = strings.Join(found, ", ")
 	f.Expected = strings.Join(expected, ", ")
 	f.Message = fmt.Sprintf("Rule %s%s (%s) expects %s of %s; it has %s.",

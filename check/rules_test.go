@@ -112,6 +112,7 @@ rules:
   ADD CONSTRAINT "posts_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE NOT VALID;
 ALTER TABLE "public"."posts" VALIDATE CONSTRAINT "posts_user_id_fkey";`,
 		Source: f.Source,
+		Want:   &Change{OnDelete: catalog.Cascade},
 	}
 	if diff := cmp.Diff(want, f); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
