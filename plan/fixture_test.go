@@ -13,10 +13,10 @@ func fixture() (*catalog.Snapshot, []check.Finding) {
 		ServerVersion: 150000,
 		Tables: []catalog.Table{
 			{Schema: "Sales", Name: "Order Lines", RowEstimate: 5_000_000,
-				Columns: []catalog.Column{{Name: "id", Type: "bigint", NotNull: true}, {Name: "User ID", Type: "bigint", NotNull: true}},
+				Columns:    []catalog.Column{{Name: "id", Type: "bigint", NotNull: true}, {Name: "User ID", Type: "bigint", NotNull: true}},
 				PrimaryKey: []string{"id"}},
 			{Schema: "public", Name: "comments", RowEstimate: 100,
-				Columns: []catalog.Column{{Name: "id", Type: "bigint", NotNull: true}, {Name: "user_id", Type: "bigint"}},
+				Columns:    []catalog.Column{{Name: "id", Type: "bigint", NotNull: true}, {Name: "user_id", Type: "bigint"}},
 				PrimaryKey: []string{"id"}},
 			{Schema: "public", Name: "users", RowEstimate: 10,
 				Columns:    []catalog.Column{{Name: "id", Type: "bigint", NotNull: true}},
