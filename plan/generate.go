@@ -38,7 +38,9 @@ func Generate(s *catalog.Snapshot, findings []check.Finding, opts Options) (*Pla
 	g := &gen{snap: s, opts: o, lock: dur(o.LockTimeout), lift: dur(0), taken: map[string]bool{}}
 	for _, x := range fixes {
 		g.index(x)
-		if g.opts.online(x.fk.RowEstimate) && (x.table == nil || !x.table.Partitioned) {
+		// A partitioned table takes no NOT VALID foreign key, so it is
+		// always changed inline.
+		if g.opts.online(x.fk.RowEstimate) && !partitioned(x.table) {
 			g.online(x)
 		} else {
 			g.inline(x)
@@ -129,7 +131,7 @@ func (g *gen) index(x *fix) {
 	if !x.index || x.fk.Indexed {
 		return
 	}
-	if x.table != nil && x.table.Partitioned {
+	if partitioned(x.table) {
 		g.unfixable = append(g.unfixable, Unfixable{Rule: "index", Constraint: x.fk.Key().String(),
 			Reason: "a partitioned table does not support CREATE INDEX CONCURRENTLY; build the index per partition and attach it"})
 		return
@@ -153,7 +155,7 @@ func (g *gen) inline(x *fix) {
 	fk := x.fk
 	d := g.draft(inlineName, true)
 	if x.rebuild() {
-		notValid := !fk.Validated && !x.validate
+		notValid := !fk.Validated && !x.validate && !partitioned(x.table)
 		add := g.ddl(addSQL(fk, x.name, x.onDelete, x.onUpdate, notValid), actionHazards(fk, x.onDelete)...)
 		if !notValid {
 			add = g.scan(add.SQL, append([]Hazard{scanHazard(fk), blockingAddHazard(fk)}, add.Hazards...)...)
@@ -210,8 +212,13 @@ func (g *gen) restore(fk *catalog.ForeignKey, name string) []Statement {
 }
 
 // readd adds fk back as it was: NOT VALID first, then validated if it was,
-// so the rollback does not block writes for a whole scan either.
+// so the rollback does not block writes for a whole scan either. A
+// partitioned table takes no NOT VALID foreign key, so there it is added
+// validated in one statement.
 func (g *gen) readd(fk *catalog.ForeignKey) []Statement {
+	if partitioned(g.snap.Table(fk.TableName())) {
+		return []Statement{g.scan(addSQL(fk, fk.Name, fk.OnDelete, fk.OnUpdate, false), scanHazard(fk), blockingAddHazard(fk))}
+	}
 	out := []Statement{g.ddl(addSQL(fk, fk.Name, fk.OnDelete, fk.OnUpdate, true))}
 	if fk.Validated {
 		out = append(out, g.scan(validateSQL(fk, fk.Name), scanHazard(fk)))
@@ -224,3 +231,6 @@ func (g *gen) readd(fk *catalog.ForeignKey) []Statement {
 func (g *gen) unvalidate(fk *catalog.ForeignKey) []Statement {
 	return []Statement{g.ddl(dropSQL(fk, fk.Name)), g.ddl(addSQL(fk, fk.Name, fk.OnDelete, fk.OnUpdate, true))}
 }
+
+// partitioned reports whether t is a partitioned table (nil: unknown, no).
+func partitioned(t *catalog.Table) bool { return t != nil && t.Partitioned }

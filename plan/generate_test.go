@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +136,19 @@ func TestSlug(t *testing.T) {
 	assert.Equal(t, slug(`"weird""name"`), "weird_name")
 	assert.Equal(t, slug("ünï"), "n")
 	assert.Equal(t, slug("ü"), "x")
+}
+
+func TestPartitionedTableIsChangedInlineAndValidated(t *testing.T) {
+	s, _ := fixture()
+	s.Tables[0].Partitioned = true // "Sales"."Order Lines", 5,000,000 rows
+	f := check.Finding{Rule: policy.LintBlockedRootDelete, Code: "OD001", Schema: "Sales", Table: "Order Lines", Constraint: "Order Lines_User ID_fkey"}
+	p, err := Generate(s, []check.Finding{f}, Options{Strategy: Online})
+	assert.NilError(t, err)
+	assert.DeepEqual(t, migrationNames(p), []string{inlineName})
+	for _, st := range append(append([]Statement{}, p.Migrations[0].Up...), p.Migrations[0].Down...) {
+		assert.Assert(t, !strings.Contains(st.SQL, "NOT VALID"), st.SQL)
+	}
+	down := p.Migrations[0].Down
+	assert.Equal(t, len(down), 2)
+	assert.Equal(t, down[1].Hazards[1].Type, BlocksWrites)
 }
