@@ -87,6 +87,12 @@ func collect(s *catalog.Snapshot, findings []check.Finding) ([]*fix, []Unfixable
 				Reason: "SET NULL would write NULL into NOT NULL columns; making them nullable is a decision the plan does not make"})
 			continue
 		}
+		if x.rebuild() && !x.onDelete.Blocks() && !x.fk.Indexed {
+			// A new cascade or SET NULL without an index scans the child
+			// table on every parent DELETE (unindexed-cascade would report
+			// it next run): build the index before the action changes.
+			x.index = true
+		}
 		out = append(out, x)
 	}
 	slices.SortFunc(out, func(a, b *fix) int { return compareKeys(a.fk.Key(), b.fk.Key()) })
