@@ -40,8 +40,11 @@ var unfixableReasons = map[string]string{
 	policy.LintOrphanOwnerColumn:      "the column has no foreign key; adding one needs a decision on the referenced table and on rows that reference nothing",
 	policy.LintCascadingSelfReference: "a cascading self-reference can delete a whole tree; whether that is intended is a modelling decision",
 	policy.LintOverlappingFKs:         "which of the overlapping keys to keep is a decision the policy does not make",
-	policy.LintSetNullNotNull:         "SET NULL on NOT NULL columns: either make the columns nullable or change the action, a decision the policy does not make",
 }
+
+// setNullNotNullReason explains a set-null-not-null finding that no other
+// finding resolves by changing the key's action.
+const setNullNotNullReason = "SET NULL on NOT NULL columns: either make the columns nullable or change the action, a decision the policy does not make"
 
 // collect merges findings into fixes per foreign key, sorted by key, and
 // lists the findings it cannot plan. Baselined findings are accepted
@@ -52,9 +55,14 @@ func collect(s *catalog.Snapshot, findings []check.Finding) ([]*fix, []Unfixable
 	reject := func(f *check.Finding, reason string) {
 		unfixable = append(unfixable, Unfixable{Rule: f.Rule, Constraint: constraintDisplay(f), Reason: reason})
 	}
+	var setNullNotNull []*check.Finding // decided once every change is known
 	for i := range findings {
 		f := &findings[i]
 		if f.Baselined {
+			continue
+		}
+		if f.Rule == policy.LintSetNullNotNull {
+			setNullNotNull = append(setNullNotNull, f)
 			continue
 		}
 		if r, ok := unfixableReasons[f.Rule]; ok {
@@ -80,12 +88,12 @@ func collect(s *catalog.Snapshot, findings []check.Finding) ([]*fix, []Unfixable
 	var out []*fix
 	for k, x := range byKey {
 		if x.conflict {
-			continue // the conflicting finding is listed as unfixable
+			x.onDelete = x.fk.OnDelete // the conflicting finding is listed as unfixable
 		}
 		if x.onDelete == catalog.SetNull && x.onDelete != x.fk.OnDelete && !setNullPossible(x) {
 			unfixable = append(unfixable, Unfixable{Rule: x.actionRule, Constraint: k.String(),
 				Reason: "SET NULL would write NULL into NOT NULL columns; making them nullable is a decision the plan does not make"})
-			continue
+			x.onDelete = x.fk.OnDelete
 		}
 		if x.rebuild() && !x.onDelete.Blocks() && !x.fk.Indexed {
 			// A new cascade or SET NULL without an index scans the child
@@ -93,7 +101,16 @@ func collect(s *catalog.Snapshot, findings []check.Finding) ([]*fix, []Unfixable
 			// it next run): build the index before the action changes.
 			x.index = true
 		}
+		if !x.rebuild() && !x.rename() && !x.index && !(x.validate && !x.fk.Validated) {
+			continue
+		}
 		out = append(out, x)
+	}
+	for _, f := range setNullNotNull {
+		x := byKey[catalog.ConstraintKey{Schema: f.Schema, Table: f.Table, Name: f.Constraint}]
+		if x == nil || x.onDelete == x.fk.OnDelete {
+			reject(f, setNullNotNullReason)
+		}
 	}
 	slices.SortFunc(out, func(a, b *fix) int { return compareKeys(a.fk.Key(), b.fk.Key()) })
 	slices.SortStableFunc(unfixable, func(a, b Unfixable) int {

@@ -152,3 +152,29 @@ func TestPartitionedTableIsChangedInlineAndValidated(t *testing.T) {
 	assert.Equal(t, len(down), 2)
 	assert.Equal(t, down[1].Hazards[1].Type, BlocksWrites)
 }
+
+func TestConflictKeepsOtherChangesAndSetNullNotNullResolvedByAction(t *testing.T) {
+	s, _ := fixture()
+	f := func(rule, code string, want *check.Change) check.Finding {
+		return check.Finding{Rule: rule, Code: code, Schema: "public", Table: "comments", Constraint: "comments_user_fk", Want: want}
+	}
+	p, err := Generate(s, []check.Finding{
+		f("a", policy.RuleCode, &check.Change{OnDelete: catalog.Cascade}),
+		f("b", policy.RuleCode, &check.Change{OnDelete: catalog.Restrict}),
+		f(policy.LintNotValid, "OD005", nil),
+	}, Options{Strategy: Inline})
+	assert.NilError(t, err)
+	assert.Equal(t, len(p.Migrations), 1)
+	assert.Equal(t, p.Migrations[0].Up[0].SQL, `ALTER TABLE "public"."comments" VALIDATE CONSTRAINT "comments_user_fk";`)
+	assert.Equal(t, len(p.Unfixable), 1)
+	assert.Equal(t, p.Unfixable[0].Rule, "b")
+
+	snn := f(policy.LintSetNullNotNull, "OD002", nil)
+	p, err = Generate(s, []check.Finding{snn, f("a", policy.RuleCode, &check.Change{OnDelete: catalog.Cascade})}, Options{Strategy: Inline})
+	assert.NilError(t, err)
+	assert.Equal(t, len(p.Unfixable), 0, "the rule's new action resolves set-null-not-null")
+	p, err = Generate(s, []check.Finding{snn}, Options{Strategy: Inline})
+	assert.NilError(t, err)
+	assert.Equal(t, len(p.Unfixable), 1)
+	assert.Assert(t, p.Empty())
+}
