@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -115,9 +116,9 @@ func collect(s *catalog.Snapshot, findings []check.Finding) ([]*fix, []Unfixable
 	slices.SortFunc(out, func(a, b *fix) int { return compareKeys(a.fk.Key(), b.fk.Key()) })
 	slices.SortStableFunc(unfixable, func(a, b Unfixable) int {
 		if a.Constraint != b.Constraint {
-			return compareStrings(a.Constraint, b.Constraint)
+			return cmp.Compare(a.Constraint, b.Constraint)
 		}
-		return compareStrings(a.Rule, b.Rule)
+		return cmp.Compare(a.Rule, b.Rule)
 	})
 	return out, unfixable
 }
@@ -212,20 +213,10 @@ func constraintDisplay(f *check.Finding) string {
 
 func compareKeys(a, b catalog.ConstraintKey) int {
 	if a.Schema != b.Schema {
-		return compareStrings(a.Schema, b.Schema)
+		return cmp.Compare(a.Schema, b.Schema)
 	}
 	if a.Table != b.Table {
-		return compareStrings(a.Table, b.Table)
+		return cmp.Compare(a.Table, b.Table)
 	}
-	return compareStrings(a.Name, b.Name)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a.Name, b.Name)
 }
