@@ -22,10 +22,9 @@ var big struct {
 	once sync.Once
 	dsn  string
 	conn *pgx.Conn
-	// root is the table with the biggest deletion graph; all describes the
-	// graphs of every referenced table, built once to find it.
+	// root is the table with the biggest deletion graph, found by building
+	// the graph of every referenced table once.
 	root catalog.TableName
-	all  *AllGraphs
 	// skipped or failed explain why conn is nil, for the benchmarks that
 	// come after the one that tried to load it.
 	skipped, failed string
@@ -74,7 +73,7 @@ func loadBig(t testing.TB) {
 		t.Fatal(err)
 	}
 	t.Logf("root %s: its graph has %d tables", all.Biggest, all.BiggestTables)
-	big.dsn, big.conn, big.root, big.all = dsn, conn, all.Biggest, all
+	big.dsn, big.conn, big.root = dsn, conn, all.Biggest
 }
 
 // detached lets the shared benchmark database outlive the benchmark that
@@ -95,7 +94,7 @@ type detached struct {
 // benchmark that happened to need it.
 func (d *detached) Name() string { return "ondelete_bench" }
 
-// Cleanup drops f: see the type's comment.
+// Cleanup ignores f: see the type's comment.
 func (d *detached) Cleanup(f func()) {}
 
 // Skip records why the database cannot be created, then skips.
