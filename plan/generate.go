@@ -49,7 +49,7 @@ func Generate(s *catalog.Snapshot, findings []check.Finding, opts Options) (*Pla
 	p := &Plan{Version: Version, Strategy: o.Strategy, Dialect: o.Dialect, Migrations: g.indexes,
 		Unfixable: append(unfixable, g.unfixable...)}
 	for _, m := range []*draft{g.draft(inlineName, true), g.draft(addName, true), g.draft(validateName, false),
-		g.draft(dropName, true), g.draft(renameName, true)} {
+		g.draft(dropName, false), g.draft(renameName, true)} {
 		if len(m.up) > 0 {
 			p.Migrations = append(p.Migrations, m.migration())
 		}
@@ -160,7 +160,13 @@ func (g *gen) inline(x *fix) {
 		if !notValid {
 			add = g.scan(add.SQL, append([]Hazard{scanHazard(fk), blockingAddHazard(fk)}, add.Hazards...)...)
 		}
-		d.add([]Statement{g.ddl(dropSQL(fk, fk.Name)), add}, g.restore(fk, x.name))
+		up := []Statement{g.ddl(dropSQL(fk, fk.Name))}
+		if x.rename() {
+			// A re-run finds the key under its new name: drop that too, so
+			// the ADD does not fail with 42710 inside the transaction.
+			up = append(up, g.ddl(dropSQL(fk, x.name)))
+		}
+		d.add(append(up, add), g.restore(fk, x.name))
 		return
 	}
 	var up, down []Statement
@@ -193,12 +199,12 @@ func (g *gen) online(x *fix) {
 	}
 	tmp := tempName(g.snap, fk)
 	g.draft(addName, true).add(
-		[]Statement{g.ddl(addSQL(fk, tmp, x.onDelete, x.onUpdate, true), coexistHazard(fk))},
+		[]Statement{g.ddl(addSQL(fk, tmp, x.onDelete, x.onUpdate, true), coexistHazard(fk, x.onDelete))},
 		[]Statement{g.ddl(dropSQL(fk, tmp))})
 	if fk.Validated || x.validate {
 		g.draft(validateName, false).add([]Statement{g.scan(validateSQL(fk, tmp), scanHazard(fk))}, nil)
 	}
-	g.draft(dropName, true).add(
+	g.draft(dropName, false).add(
 		[]Statement{g.ddl(dropSQL(fk, fk.Name), actionHazards(fk, x.onDelete)...)},
 		g.readd(fk))
 	g.draft(renameName, true).add(

@@ -28,10 +28,41 @@ func blockingAddHazard(fk *catalog.ForeignKey) Hazard {
 }
 
 // coexistHazard: the old and the new key are both present until the old
-// one is dropped (docs/coexisting-constraints.md).
-func coexistHazard(fk *catalog.ForeignKey) Hazard {
-	return Hazard{ConstraintsCoexist, fmt.Sprintf("until the old constraint %s is dropped, deletes keep the old ON DELETE %s behaviour (its trigger fires first)",
-		fk.Key(), fk.OnDelete.SQL())}
+// one is dropped, and the old key's trigger normally fires first
+// (docs/coexisting-constraints.md, kept true by internal/acceptance), so
+// a parent DELETE still behaves as before. It says what that means for
+// this pair of actions.
+func coexistHazard(fk *catalog.ForeignKey, onDelete catalog.Action) Hazard {
+	return Hazard{ConstraintsCoexist, fmt.Sprintf(
+		"until the old constraint %s is dropped both exist and the older one's trigger normally fires first, so a DELETE of a %s row keeps the old behaviour: %s; the new ON DELETE %s takes effect when the old constraint is dropped",
+		fk.Key(), fk.RefTableName(), windowEffect(fk, onDelete), onDelete.SQL())}
+}
+
+// windowEffect says what a parent DELETE does to the referencing rows
+// while the old key (fk) and a new one with action onDelete coexist.
+func windowEffect(fk *catalog.ForeignKey, onDelete catalog.Action) string {
+	switch {
+	case fk.OnDelete.Blocks():
+		return fmt.Sprintf("it fails while %s rows reference it (ON DELETE %s), even though the new constraint would %s them",
+			fk.TableName(), fk.OnDelete.SQL(), verb(onDelete))
+	case fk.OnDelete == catalog.Cascade:
+		return fmt.Sprintf("the %s rows referencing it are deleted (ON DELETE CASCADE) before the new ON DELETE %s sees them",
+			fk.TableName(), onDelete.SQL())
+	}
+	return fmt.Sprintf("the %s rows referencing it are changed by ON DELETE %s before the new ON DELETE %s sees them",
+		fk.TableName(), fk.OnDelete.SQL(), onDelete.SQL())
+}
+
+func verb(a catalog.Action) string {
+	switch a {
+	case catalog.Cascade:
+		return "delete"
+	case catalog.SetNull:
+		return "clear the reference of"
+	case catalog.SetDefault:
+		return "reset the reference of"
+	}
+	return "keep"
 }
 
 // actionHazards say what the new ON DELETE action does that the old did

@@ -51,7 +51,9 @@ type Migration struct {
 	Name string `json:"name"`
 	// Transactional is false when a statement cannot run inside a
 	// transaction block (CREATE INDEX CONCURRENTLY) or should commit on
-	// its own (VALIDATE of several tables, so locks are not held together).
+	// its own: VALIDATE of several tables, so locks are not held together,
+	// and dropping old keys, whose down re-adds them NOT VALID and then
+	// validates without holding the ADD's write-blocking lock for the scan.
 	Transactional bool        `json:"transactional"`
 	Up            []Statement `json:"up"`
 	Down          []Statement `json:"down"`
