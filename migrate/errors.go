@@ -41,13 +41,14 @@ func (e *LayoutError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", e.Dir, e.Msg)
 	if len(e.Candidates) > 0 {
-		var parts []string
+		var parts, names []string
 		for _, l := range Layouts() {
 			if f, ok := e.Candidates[l]; ok {
 				parts = append(parts, fmt.Sprintf("%s (%s)", l, f))
+				names = append(names, string(l))
 			}
 		}
-		b.WriteString(": " + strings.Join(parts, ", ") + "; force one with a layout name")
+		b.WriteString(": " + strings.Join(parts, ", ") + "; force one with --layout " + strings.Join(names, " or "))
 	}
 	return b.String()
 }

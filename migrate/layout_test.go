@@ -187,13 +187,13 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "goose and dbmate files together",
 			fsys: fstest.MapFS{"001_a.sql": file("-- +goose Up\nselect 1;"), "002_b.sql": file("-- migrate:up\nselect 1;")},
-			want: "db: ambiguous migration layout: goose (db/001_a.sql), dbmate (db/002_b.sql); force one with a layout name",
+			want: "db: ambiguous migration layout: goose (db/001_a.sql), dbmate (db/002_b.sql); force one with --layout goose or dbmate",
 			kind: new(*LayoutError),
 		},
 		{
 			name: "prisma directories beside flat files",
 			fsys: fstest.MapFS{"20240101000000_a/migration.sql": file("select 1;"), "001_b.sql": file("select 1;")},
-			want: "db: ambiguous migration layout: flat (db/001_b.sql), prisma (db/20240101000000_a/migration.sql); force one with a layout name",
+			want: "db: ambiguous migration layout: flat (db/001_b.sql), prisma (db/20240101000000_a/migration.sql); force one with --layout flat or prisma",
 			kind: new(*LayoutError),
 		},
 		{
