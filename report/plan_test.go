@@ -25,7 +25,7 @@ func planFixture() *plan.Plan {
 					Hazards: []plan.Hazard{{Type: plan.ValidationScansTable, Message: "the index build reads every row of public.orders (about 5000000 rows)"}}}},
 				Down: []plan.Statement{{SQL: `DROP INDEX CONCURRENTLY IF EXISTS "public"."orders_user_id_idx";`, LockTimeout: &two}}},
 			{Name: "fix_foreign_keys", Transactional: true,
-				Up: []plan.Statement{{SQL: "ALTER TABLE \"public\".\"bad\x1b[31m\" DROP CONSTRAINT IF EXISTS \"x\";", LockTimeout: &two}},
+				Up:   []plan.Statement{{SQL: "ALTER TABLE \"public\".\"bad\x1b[31m\" DROP CONSTRAINT IF EXISTS \"x\";", LockTimeout: &two}},
 				Down: []plan.Statement{}},
 		},
 		Unfixable: []plan.Unfixable{{Rule: "orphan-owner-column", Constraint: "public.audit(user_id)", Reason: "the column has no foreign key"}},
