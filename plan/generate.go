@@ -207,8 +207,11 @@ func (g *gen) online(x *fix) {
 	g.draft(dropName, false).add(
 		[]Statement{g.ddl(dropSQL(fk, fk.Name), actionHazards(fk, x.onDelete)...)},
 		g.readd(fk))
+	// A re-run of the four steps adds the key under tmp again; the old
+	// name is then the key the first run made (or nothing), so dropping
+	// it before the rename makes the re-run end where the first run did.
 	g.draft(renameName, true).add(
-		[]Statement{g.ddl(renameSQL(fk, tmp, x.name))},
+		[]Statement{g.ddl(dropSQL(fk, x.name)), g.ddl(renameSQL(fk, tmp, x.name))},
 		[]Statement{g.ddl(renameSQL(fk, x.name, tmp))})
 }
 
