@@ -79,3 +79,11 @@ var reserved = func() map[string]bool {
 	}
 	return m
 }()
+
+// Literal returns s as a standard SQL string literal ('it''s'), for names
+// compared as values in catalog queries. It assumes
+// standard_conforming_strings is on, the default since PostgreSQL 9.1
+// and the only mode CockroachDB has; NUL cannot occur in a name.
+func Literal(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}

@@ -32,3 +32,11 @@ func TestQuote(t *testing.T) {
 		t.Errorf("QuoteList = %s", got)
 	}
 }
+
+func TestLiteral(t *testing.T) {
+	for in, want := range map[string]string{"": "''", "a": "'a'", "it's": "'it''s'", `back\slash`: `'back\slash'`, "''": "''''''"} {
+		if got := Literal(in); got != want {
+			t.Errorf("Literal(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

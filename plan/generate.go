@@ -175,7 +175,7 @@ func (g *gen) inline(x *fix) {
 		down = g.unvalidate(fk)
 	}
 	if x.rename() {
-		up = append(up, g.ddl(renameSQL(fk, fk.Name, x.name)))
+		up = append(up, g.ddl(renameIfExistsSQL(fk, fk.Name, x.name)))
 		down = append([]Statement{g.ddl(renameSQL(fk, x.name, fk.Name))}, down...)
 	}
 	if len(up) > 0 {
@@ -192,7 +192,7 @@ func (g *gen) online(x *fix) {
 			g.draft(validateName, false).add([]Statement{g.scan(validateSQL(fk, fk.Name), scanHazard(fk))}, g.unvalidate(fk))
 		}
 		if x.rename() {
-			g.draft(renameName, true).add([]Statement{g.ddl(renameSQL(fk, fk.Name, x.name))},
+			g.draft(renameName, true).add([]Statement{g.ddl(renameIfExistsSQL(fk, fk.Name, x.name))},
 				[]Statement{g.ddl(renameSQL(fk, x.name, fk.Name))})
 		}
 		return

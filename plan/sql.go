@@ -32,6 +32,21 @@ func renameSQL(fk *catalog.ForeignKey, from, to string) string {
 	return alter(fk) + "RENAME CONSTRAINT " + ident.Quote(from) + " TO " + ident.Quote(to) + ";"
 }
 
+// renameIfExistsSQL renames a key only while it still has its old name,
+// so a migration that renamed it can run again: PostgreSQL has no RENAME
+// CONSTRAINT IF EXISTS, and a plain rename fails with 42704 on a re-run.
+func renameIfExistsSQL(fk *catalog.ForeignKey, from, to string) string {
+	rename := renameSQL(fk, from, to)
+	tag := "$ondelete$"
+	for i := 1; strings.Contains(rename, tag); i++ {
+		tag = "$ondelete" + strconv.Itoa(i) + "$"
+	}
+	return "DO " + tag + "\nBEGIN\n" +
+		"  IF EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = " + ident.Literal(fk.TableName().Quoted()) +
+		"::pg_catalog.regclass AND conname = " + ident.Literal(from) + ") THEN\n" +
+		"    " + rename + "\n  END IF;\nEND\n" + tag + ";"
+}
+
 func createIndexSQL(fk *catalog.ForeignKey, name string) string {
 	return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + ident.Quote(name) + " ON " + fk.TableName().Quoted() +
 		" (" + ident.QuoteList(fk.Columns) + ");"
