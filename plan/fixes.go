@@ -96,12 +96,6 @@ func collect(s *catalog.Snapshot, findings []check.Finding) ([]*fix, []Unfixable
 				Reason: "SET NULL would write NULL into NOT NULL columns; making them nullable is a decision the plan does not make"})
 			x.onDelete = x.fk.OnDelete
 		}
-		if x.rebuild() && !x.onDelete.Blocks() && !x.fk.Indexed {
-			// A new cascade or SET NULL without an index scans the child
-			// table on every parent DELETE (unindexed-cascade would report
-			// it next run): build the index before the action changes.
-			x.index = true
-		}
 		if !x.rebuild() && !x.rename() && !x.index && !(x.validate && !x.fk.Validated) {
 			continue
 		}
