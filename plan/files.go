@@ -20,6 +20,9 @@ func Files(p *Plan, d *migrate.Dir, now time.Time) ([]migrate.File, error) {
 	var out []migrate.File
 	for i, m := range p.Migrations {
 		s := SessionFor(d, m)
+		if p.Dialect == CockroachDB {
+			s = cockroachSession
+		}
 		files, err := next.Next(migrate.NewMigration{
 			Name:          m.Name,
 			Up:            m.Script(false, s),

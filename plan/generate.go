@@ -35,6 +35,9 @@ func Generate(s *catalog.Snapshot, findings []check.Finding, opts Options) (*Pla
 		return nil, fmt.Errorf("planning migrations: %w", err)
 	}
 	fixes, unfixable := collect(s, findings)
+	if o.Dialect == CockroachDB {
+		return generateCockroach(s, findings, fixes, unfixable, o), nil
+	}
 	g := &gen{snap: s, opts: o, lock: dur(o.LockTimeout), lift: dur(0), taken: map[string]bool{}}
 	for _, x := range fixes {
 		g.index(x)

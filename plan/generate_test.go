@@ -102,7 +102,7 @@ func TestEmptyPlanMarshalsEmptyLists(t *testing.T) {
 
 func TestUnsupportedOptions(t *testing.T) {
 	s, findings := fixture()
-	_, err := Generate(s, findings, Options{Dialect: "cockroachdb"})
+	_, err := Generate(s, findings, Options{Dialect: "mysql"})
 	assert.Assert(t, errors.Is(err, ErrUnsupported), "%v", err)
 	_, err = Generate(s, findings, Options{Strategy: "fast"})
 	assert.Assert(t, errors.Is(err, ErrUnsupported), "%v", err)

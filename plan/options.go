@@ -23,7 +23,8 @@ type Options struct {
 	// Dialect defaults to Postgres.
 	Dialect Dialect
 	// LockTimeout applies to every DDL statement; zero means
-	// DefaultLockTimeout.
+	// DefaultLockTimeout. CockroachDB plans ignore it: its lock_timeout
+	// bounds row locks, which its schema changes do not wait for.
 	LockTimeout time.Duration
 	// OnlineThreshold is the row estimate at and above which Auto plans a
 	// key online; zero means DefaultOnlineThreshold.
@@ -53,8 +54,10 @@ func (o Options) withDefaults() (Options, error) {
 	default:
 		return o, fmt.Errorf("strategy %q (want inline, online or auto): %w", o.Strategy, ErrUnsupported)
 	}
-	if o.Dialect != Postgres {
-		return o, fmt.Errorf("dialect %q (this version generates postgres): %w", o.Dialect, ErrUnsupported)
+	switch o.Dialect {
+	case Postgres, CockroachDB:
+	default:
+		return o, fmt.Errorf("dialect %q (want postgres or cockroachdb): %w", o.Dialect, ErrUnsupported)
 	}
 	return o, nil
 }

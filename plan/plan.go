@@ -27,8 +27,17 @@ const (
 // Dialect is the SQL dialect a plan is written in.
 type Dialect string
 
-// Postgres is the only dialect this version generates.
-const Postgres Dialect = "postgres"
+// The dialects Generate supports.
+const (
+	// Postgres plans for PostgreSQL: transactional DDL, lock_timeout on
+	// every statement, NOT VALID plus VALIDATE to avoid blocking writes.
+	Postgres Dialect = "postgres"
+	// CockroachDB plans for CockroachDB, whose schema changes are online
+	// background jobs that should not share a transaction: every
+	// migration holds one schema change. docs/cockroachdb.md lists every
+	// difference and the CockroachDB documentation it rests on.
+	CockroachDB Dialect = "cockroachdb"
+)
 
 // Plan is the list of migrations that resolve the fixable findings, in
 // the order they must run, and the findings left for a person.
