@@ -26,7 +26,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -44,6 +47,8 @@ type config struct {
 	retryPause  time.Duration
 	maxAttempts int
 	seed        uint64
+	sampleEvery time.Duration
+	settings    settingsFlag
 }
 
 // Phase selections of -only.
@@ -85,6 +90,9 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&cfg.retryPause, "retry-pause", 250*time.Millisecond, "pause before retrying a statement that hit lock_timeout")
 	fs.IntVar(&cfg.maxAttempts, "max-attempts", 20, "attempts per statement before the online plan gives up")
 	fs.Uint64Var(&cfg.seed, "seed", 5, "seed of the writers' random choices")
+	fs.DurationVar(&cfg.sampleEvery, "sample-waits", 10*time.Millisecond, "poll pg_stat_activity for the writers' wait events this often (0: don't)")
+	cfg.settings = settingsFlag{}
+	fs.Var(cfg.settings, "set", "server setting name=value for the throwaway server (repeatable), e.g. -set shared_buffers=1GB")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -108,6 +116,10 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("-lock-timeout is %s, want 0 or more", cfg.lockTimeout)
 	case cfg.retryPause < 0:
 		return nil, fmt.Errorf("-retry-pause is %s, want 0 or more", cfg.retryPause)
+	case cfg.sampleEvery < 0:
+		return nil, fmt.Errorf("-sample-waits is %s, want 0 or more", cfg.sampleEvery)
+	case len(cfg.settings) > 0 && cfg.dsn != "":
+		return nil, fmt.Errorf("-set configures the throwaway server; with -dsn, configure the server itself")
 	case cfg.maxAttempts < 1:
 		return nil, fmt.Errorf("-max-attempts is %d, want at least 1", cfg.maxAttempts)
 	}
@@ -117,4 +129,25 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("-only is %q, want both, naive or online", cfg.only)
 	}
 	return cfg, nil
+}
+
+// settingsFlag collects -set name=value pairs.
+type settingsFlag map[string]string
+
+func (f settingsFlag) String() string {
+	names := slices.Sorted(maps.Keys(f))
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + "=" + f[n]
+	}
+	return strings.Join(parts, " ")
+}
+
+func (f settingsFlag) Set(v string) error {
+	name, value, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("want name=value, got %q", v)
+	}
+	f[strings.TrimSpace(name)] = value
+	return nil
 }

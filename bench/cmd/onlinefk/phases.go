@@ -31,6 +31,9 @@ type phase struct {
 	errs    []error
 	runs    []migrationRun
 	stats   stats
+	// waits are the wait events sampled during the phase, of the writers
+	// and of the DDL connection.
+	waits []waitSample
 }
 
 // retries is the number of lock_timeout retries of the phase's change.
@@ -48,6 +51,9 @@ func (p *phase) retries() int {
 // change finish so their latency is recorded.
 func (b *bench) measure(ctx context.Context, name string, seed uint64, change func(context.Context) ([]migrationRun, error)) (*phase, error) {
 	b.logf("%s: writing for %s before the change...", name, b.cfg.lead)
+	if b.sampler != nil {
+		b.sampler.start(ctx, append(b.writerPIDs(), b.ddlPID()...))
+	}
 	load := b.startWriters(ctx, b.cfg.seed^seed)
 	p := &phase{name: name}
 	err := sleep(ctx, b.cfg.lead)
@@ -60,6 +66,11 @@ func (b *bench) measure(ctx context.Context, name string, seed uint64, change fu
 		}
 	}
 	p.samples, p.errs = load.stop()
+	if b.sampler != nil {
+		var werr error
+		p.waits, werr = b.sampler.stop()
+		err = errors.Join(err, werr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

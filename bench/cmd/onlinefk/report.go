@@ -62,9 +62,19 @@ func report(out io.Writer, r *results) error {
 		"the writes in flight at some time in it (nearest-rank percentiles), writes/s counts the writes that\n" +
 		"completed in it.\n")
 
+	if cfg.sampleEvery > 0 {
+		w.printf("\nWait events, polled every %s from pg_stat_activity during each window (×samples; longest\n"+
+			"run of consecutive polls of one backend); time on a CPU or in the client shows no event:\n", cfg.sampleEvery)
+		for _, p := range phases {
+			w.printf("  %s, writers: %s\n", p.name, summarizeWaits(p.waits, r.writerPIDs, p.window, cfg.sampleEvery))
+			if len(p.runs) > 0 {
+				w.printf("  %s, DDL: %s\n", p.name, summarizeWaits(p.waits, r.ddlPID, p.window, cfg.sampleEvery))
+			}
+		}
+	}
 	for _, p := range phases[1:] {
-		w.printf("\n%s, statement by statement:\n", p.name)
-		statements(w, p)
+		w.printf("\n%s, migration by migration:\n", p.name)
+		statements(w, p, r)
 	}
 	for _, p := range phases {
 		for _, err := range p.errs {
@@ -78,9 +88,9 @@ func report(out io.Writer, r *results) error {
 
 // statements prints each migration of p with the writes that overlapped
 // it, so a stall can be traced to the statement that caused it.
-func statements(w *errWriter, p *phase) {
+func statements(w *errWriter, p *phase, r *results) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  migration\ttook\ttries\twrites in flight\tp99\tmax write\tstatements (lock_timeout / statement_timeout)")
+	fmt.Fprintln(tw, "  migration\ttook\ttries\twrites in flight\tp99\tmax write\tlongest writer wait\tstatements (lock_timeout / statement_timeout, took)")
 	for i := range p.runs {
 		m := &p.runs[i]
 		st := summarize(p.samples, m.window())
@@ -96,10 +106,25 @@ func statements(w *errWriter, p *phase) {
 		if m.transactional {
 			kind = " (tx)"
 		}
-		fmt.Fprintf(tw, "  %s%s\t%s\t%d\t%s\t%s\t%s\t%s\n", m.name, kind, dur(m.end-m.start), tries,
-			thousands(int64(st.Overlapping)), dur(st.P99), dur(st.Max), strings.Join(sqls, "; "))
+		fmt.Fprintf(tw, "  %s%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", m.name, kind, dur(m.end-m.start), tries,
+			thousands(int64(st.Overlapping)), dur(st.P99), dur(st.Max),
+			longestWait(summarizeWaits(p.waits, r.writerPIDs, m.window(), r.cfg.sampleEvery)), strings.Join(sqls, "; "))
 	}
 	_ = tw.Flush()
+}
+
+// longestWait names the event of the longest wait in ws, "-" for none.
+func longestWait(ws waitStats) string {
+	best, event := time.Duration(0), ""
+	for e, d := range ws.Longest {
+		if d > best || (d == best && e < event) {
+			best, event = d, e
+		}
+	}
+	if event == "" {
+		return "-"
+	}
+	return event + " " + dur(best)
 }
 
 // verdict compares the figures with the targets.

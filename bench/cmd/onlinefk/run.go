@@ -21,13 +21,28 @@ type bench struct {
 	// ddl loads the data, runs the changes and reads the catalog.
 	ddl *pgx.Conn
 	// writers has one connection per writer goroutine, kept across phases.
-	writers  []*pgx.Conn
+	writers []*pgx.Conn
+	// sampler polls the writers' and the DDL's wait events; nil under
+	// -sample-waits 0.
+	sampler *waitSampler
 	origin   time.Time
 	progress io.Writer
 	// created is set once load has created the schema, which -dsn runs
 	// then drop.
 	created bool
 }
+
+// writerPIDs are the server processes of the writers' connections.
+func (b *bench) writerPIDs() []uint32 {
+	pids := make([]uint32, len(b.writers))
+	for i, c := range b.writers {
+		pids[i] = c.PgConn().PID()
+	}
+	return pids
+}
+
+// ddlPID is the server process of the DDL connection.
+func (b *bench) ddlPID() []uint32 { return []uint32{b.ddl.PgConn().PID()} }
 
 // logf prints a progress line.
 func (b *bench) logf(format string, args ...any) { fmt.Fprintf(b.progress, format+"\n", args...) }
@@ -39,6 +54,8 @@ type results struct {
 	baseline *phase
 	naive    *phase // nil under -only online
 	online   *phase // nil under -only naive
+	// writerPIDs and ddlPID tell whose the sampled wait events are.
+	writerPIDs, ddlPID []uint32
 }
 
 // run sets up the database, measures the phases and prints the report to
@@ -47,7 +64,7 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 	dsn := cfg.dsn
 	if dsn == "" {
 		fmt.Fprintln(progress, "starting a throwaway PostgreSQL server...")
-		srv, err := pgtemp.Start(ctx, pgtemp.Options{})
+		srv, err := pgtemp.Start(ctx, pgtemp.Options{Settings: cfg.settings})
 		if err != nil {
 			return fmt.Errorf("starting PostgreSQL: %w", err)
 		}
@@ -93,6 +110,13 @@ func connect(ctx context.Context, cfg *config, dsn string, progress io.Writer) (
 		}
 		b.writers = append(b.writers, conn)
 	}
+	if cfg.sampleEvery > 0 {
+		conn, err := pgx.ConnectConfig(ctx, cc)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("connecting the wait sampler: %w", err), b.close(ctx))
+		}
+		b.sampler = &waitSampler{conn: conn, every: cfg.sampleEvery, now: b.now}
+	}
 	return b, nil
 }
 
@@ -101,6 +125,9 @@ func (b *bench) close(ctx context.Context) error {
 	var errs []error
 	for _, c := range b.writers {
 		errs = append(errs, c.Close(ctx))
+	}
+	if b.sampler != nil {
+		errs = append(errs, b.sampler.conn.Close(ctx))
 	}
 	if b.created && b.cfg.dsn != "" {
 		errs = append(errs, dropSchema(ctx, b.ddl))
@@ -113,7 +140,7 @@ func (b *bench) close(ctx context.Context) error {
 
 // run loads the data and measures the baseline and the selected changes.
 func (b *bench) run(ctx context.Context, out io.Writer) error {
-	r := &results{cfg: b.cfg}
+	r := &results{cfg: b.cfg, writerPIDs: b.writerPIDs(), ddlPID: b.ddlPID()}
 	b.logf("loading %d users and %d orders...", b.cfg.parents, b.cfg.rows)
 	var err error
 	if r.env, err = b.load(ctx); err != nil {
