@@ -24,7 +24,7 @@ type bench struct {
 	writers []*pgx.Conn
 	// sampler polls the writers' and the DDL's wait events; nil under
 	// -sample-waits 0.
-	sampler *waitSampler
+	sampler  *waitSampler
 	origin   time.Time
 	progress io.Writer
 	// created is set once load has created the schema, which -dsn runs
