@@ -116,6 +116,9 @@ func summarizeWaits(samples []waitSample, pids []uint32, w window, every time.Du
 	return ws
 }
 
+// shownEvents is how many events String lists; the rest are summed up.
+const shownEvents = 6
+
 // String lists the events, most sampled first, with their longest wait.
 func (ws waitStats) String() string {
 	if len(ws.Count) == 0 {
@@ -131,9 +134,18 @@ func (ws waitStats) String() string {
 		}
 		return strings.Compare(a, b)
 	})
-	parts := make([]string, len(events))
-	for i, e := range events {
-		parts[i] = fmt.Sprintf("%s ×%d (longest ≈ %s)", e, ws.Count[e], dur(ws.Longest[e]))
+	var parts []string
+	for _, e := range events[:min(len(events), shownEvents)] {
+		parts = append(parts, fmt.Sprintf("%s ×%d (longest ≈ %s)", e, ws.Count[e], dur(ws.Longest[e])))
+	}
+	if rest := events[min(len(events), shownEvents):]; len(rest) > 0 {
+		n := 0
+		var longest time.Duration
+		for _, e := range rest {
+			n += ws.Count[e]
+			longest = max(longest, ws.Longest[e])
+		}
+		parts = append(parts, fmt.Sprintf("%d more events ×%d (longest ≈ %s)", len(rest), n, dur(longest)))
 	}
 	return strings.Join(parts, ", ")
 }

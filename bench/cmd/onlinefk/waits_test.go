@@ -28,4 +28,11 @@ func TestSummarizeWaitsJoinsConsecutivePollsPerBackend(t *testing.T) {
 		"Lock:relation": 30 * time.Millisecond, "LWLock:WALWrite": every, "Lock:extend": every})
 	assert.Equal(t, ws.String(), "Lock:relation ×5 (longest ≈ 30.0 ms), LWLock:WALWrite ×1 (longest ≈ 10.0 ms), Lock:extend ×1 (longest ≈ 10.0 ms)")
 	assert.Equal(t, waitStats{}.String(), "none")
+
+	many := waitStats{Count: map[string]int{}, Longest: map[string]time.Duration{}}
+	for i, e := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		many.Count[e], many.Longest[e] = 10-i, time.Duration(i+1)*every
+	}
+	assert.Equal(t, many.String(), "a ×10 (longest ≈ 10.0 ms), b ×9 (longest ≈ 20.0 ms), c ×8 (longest ≈ 30.0 ms), "+
+		"d ×7 (longest ≈ 40.0 ms), e ×6 (longest ≈ 50.0 ms), f ×5 (longest ≈ 60.0 ms), 2 more events ×7 (longest ≈ 80.0 ms)")
 }
