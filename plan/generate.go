@@ -28,7 +28,8 @@ const (
 // builds first (so new cascades have their index), then the inline
 // migration, then the online steps; within each, by schema, table and
 // constraint. A Down list undoes its migration and runs after the downs
-// of every later migration.
+// of every later migration. A CockroachDB plan has one schema change per
+// migration instead (see generateCockroach and docs/cockroachdb.md).
 func Generate(s *catalog.Snapshot, findings []check.Finding, opts Options) (*Plan, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
