@@ -106,7 +106,7 @@ Exit status: 0 planned (or nothing to do), 2 bad input.`,
 	fs.StringVar(&dialect, "dialect", string(plan.Postgres), "SQL dialect of the migrations: postgres or cockroachdb")
 	fs.StringVar(&out, "out", "", "directory to write the migrations to (default: the --migrations directory, for --format text)")
 	fs.BoolVar(&dryRun, "dry-run", false, "print the plan, write nothing")
-	fs.DurationVar(&lockTimeout, "lock-timeout", plan.DefaultLockTimeout, "lock_timeout of every DDL statement, so it fails fast instead of queueing writes behind it")
+	fs.DurationVar(&lockTimeout, "lock-timeout", plan.DefaultLockTimeout, "lock_timeout of every DDL statement, so it fails fast instead of queueing writes behind it (postgres; CockroachDB takes no such locks)")
 	fs.Int64Var(&threshold, "online-threshold", plan.DefaultOnlineThreshold, "row estimate from which --strategy auto changes a key online")
 	return cmd
 }
