@@ -19,6 +19,10 @@ const (
 	wholeShare     = 0.9
 )
 
+// tableLock is the wait event of a backend queued for a table's
+// heavyweight lock, the stall an ALTER TABLE causes.
+const tableLock = "Lock:relation"
+
 // report prints the setup, the phases side by side, what each DDL
 // statement took and the verdict.
 func report(out io.Writer, r *results) error {
@@ -134,6 +138,14 @@ func verdict(w *errWriter, r *results) {
 		stall := max(p.stats.Max, p.stats.MaxGap)
 		w.printf("  (b) online: longest write stall %s (max latency %s, longest gap %s), target < %s: %s\n",
 			dur(stall), dur(p.stats.Max), dur(p.stats.MaxGap), dur(targetStall), met(stall < targetStall))
+		if r.cfg.sampleEvery > 0 {
+			ws := summarizeWaits(p.waits, r.writerPIDs, p.window, r.cfg.sampleEvery)
+			seen := "none seen"
+			if n := ws.Count[tableLock]; n > 0 {
+				seen = fmt.Sprintf("longest ≈ %s, seen in %d poll(s)", dur(ws.Longest[tableLock]), n)
+			}
+			w.printf("  (b) online: writers waiting for a table lock (%s, the stall DDL causes): %s\n", tableLock, seen)
+		}
 		r99 := p.stats.P99.Seconds() / base.P99.Seconds()
 		w.printf("  (b) online: p99 %s = %.2f× the idle p99 %s, target ≤ %.0f×: %s\n",
 			dur(p.stats.P99), r99, dur(base.P99), targetP99Ratio, met(r99 <= targetP99Ratio))
