@@ -40,6 +40,7 @@ type config struct {
 	parents     int64
 	writers     int
 	updateRatio float64
+	rate        float64
 	baseline    time.Duration
 	lead, tail  time.Duration
 	only        string
@@ -81,6 +82,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.Int64Var(&cfg.rows, "rows", 5_000_000, "rows in the child table")
 	fs.Int64Var(&cfg.parents, "parents", 100_000, "rows in the parent table")
 	fs.IntVar(&cfg.writers, "writers", 4, "concurrent writers, one connection each")
+	fs.Float64Var(&cfg.rate, "rate", 0, "writes per second of all writers together, each write's latency counted from when it was due (0: as fast as they go)")
 	fs.Float64Var(&cfg.updateRatio, "update-ratio", 0.5, "share of writes that update a random child row (the rest insert one)")
 	fs.DurationVar(&cfg.baseline, "baseline", 10*time.Second, "length of the idle baseline")
 	fs.DurationVar(&cfg.lead, "lead", 2*time.Second, "writes before each change starts (settling time, not measured)")
@@ -108,6 +110,8 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("-writers is %d, want at least 1", cfg.writers)
 	case cfg.updateRatio < 0 || cfg.updateRatio > 1:
 		return nil, fmt.Errorf("-update-ratio is %g, want 0 to 1", cfg.updateRatio)
+	case cfg.rate < 0:
+		return nil, fmt.Errorf("-rate is %g, want 0 or more", cfg.rate)
 	case cfg.baseline <= 0:
 		return nil, fmt.Errorf("-baseline is %s, want more than 0", cfg.baseline)
 	case cfg.lead < 0 || cfg.tail < 0:

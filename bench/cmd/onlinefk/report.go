@@ -28,8 +28,12 @@ const tableLock = "Lock:relation"
 func report(out io.Writer, r *results) error {
 	w := &errWriter{w: out}
 	cfg, env := r.cfg, r.env
-	w.printf("onlinefk: orders %s rows (%s with indexes) referencing users %s rows; %d writers, %.0f %% updates\n",
-		thousands(env.rows), env.tableSize, thousands(env.parents), cfg.writers, cfg.updateRatio*100)
+	load := "as fast as they go"
+	if cfg.rate > 0 {
+		load = fmt.Sprintf("%s writes/s together, latency from when each write was due", thousands(int64(cfg.rate)))
+	}
+	w.printf("onlinefk: orders %s rows (%s with indexes) referencing users %s rows; %d writers, %.0f %% updates, %s\n",
+		thousands(env.rows), env.tableSize, thousands(env.parents), cfg.writers, cfg.updateRatio*100, load)
 	w.printf("PostgreSQL %s (%s); loaded in %s\n\n", env.serverVersion, env.settings, dur(env.loadTime))
 
 	phases := []*phase{r.baseline}

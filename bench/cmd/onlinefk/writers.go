@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The writers' statements: short autocommit writes, as an application's
@@ -46,13 +47,37 @@ func (b *bench) startWriters(ctx context.Context, seed uint64) *writerLoad {
 
 // write is writer i's loop. A failed write is recorded and the loop goes
 // on, unless the connection is gone.
+//
+// Without -rate a writer sends its next statement as soon as the last one
+// returns (a closed loop: the most load the writers can make). With -rate
+// each writer has a schedule, one write every writers/rate seconds, the
+// writers' schedules staggered, and a write's latency counts from when it
+// was due when the writer is behind: a write held up behind a stalled one
+// has waited since then, as an application's request would have, and the
+// writer catches up at once.
 func (l *writerLoad) write(ctx context.Context, b *bench, i int, rng *rand.Rand) {
 	conn := b.writers[i]
+	var every, due time.Duration
+	if b.cfg.rate > 0 {
+		every = time.Duration(float64(len(b.writers)) / b.cfg.rate * float64(time.Second))
+		due = b.now() + every*time.Duration(i)/time.Duration(len(b.writers))
+	}
 	for !l.stopping.Load() && ctx.Err() == nil {
 		user := 1 + rng.Int64N(b.cfg.parents)
 		s := sample{update: rng.Float64() < b.cfg.updateRatio}
 		var err error
 		s.start = b.now()
+		if every > 0 {
+			if s.start < due {
+				// On time: wait, and count from the send, so the sleep's
+				// overshoot is not taken for the server's latency.
+				time.Sleep(due - s.start)
+				s.start = b.now()
+			} else {
+				s.start = due // behind: this write has been waiting since it was due
+			}
+			due += every
+		}
 		if s.update {
 			_, err = conn.Exec(ctx, updateSQL, user, 1+rng.Int64N(b.cfg.rows))
 		} else {
