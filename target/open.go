@@ -97,7 +97,7 @@ func Open(ctx context.Context, opts Options) (_ *Target, err error) {
 		}
 	}
 	if opts.DSN != "" {
-		if t.Conn, err = connect(ctx, opts.DSN); err != nil {
+		if t.Conn, err = Connect(ctx, opts.DSN); err != nil {
 			return nil, err
 		}
 		if dir != nil {
@@ -175,7 +175,10 @@ func newApplier(opts Options) (*migrate.Applier, error) {
 	return migrate.NewApplier(mopts...)
 }
 
-func connect(ctx context.Context, dsn string) (*pgx.Conn, error) {
+// Connect opens a connection for dsn with application_name "ondelete"
+// unless the DSN sets one (so other sessions see who holds a lock), and
+// errors that name the server but never its password.
+func Connect(ctx context.Context, dsn string) (*pgx.Conn, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parsing connection string: %s", Redact(err.Error(), dsn))
@@ -207,7 +210,7 @@ func (t *Target) startServer(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating throwaway database: %w", err)
 	}
-	return connect(ctx, dsn)
+	return Connect(ctx, dsn)
 }
 
 // learnSources applies the migrations to a throwaway server only to record

@@ -59,7 +59,7 @@ func (f *dbFlags) register(cmd *cobra.Command) {
 // in scripts and CI stderr carries nothing but the one-line error.
 func (f *dbFlags) options(cmd *cobra.Command) target.Options {
 	var progress io.Writer
-	if fd, ok := cmd.ErrOrStderr().(interface{ Fd() uintptr }); ok && term.IsTerminal(int(fd.Fd())) {
+	if isTerminal(cmd.ErrOrStderr()) {
 		progress = cmd.ErrOrStderr()
 	}
 	dsn := f.dsn
@@ -75,6 +75,13 @@ func (f *dbFlags) options(cmd *cobra.Command) target.Options {
 		Schemas:    f.schemas,
 		Progress:   progress,
 	}
+}
+
+// isTerminal reports whether w is a terminal: progress lines go only
+// there, so scripts and CI see nothing but results and one-line errors.
+func isTerminal(w io.Writer) bool {
+	fd, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(fd.Fd()))
 }
 
 // styleFor decides colour for the command's output (report.ColorEnabled:
