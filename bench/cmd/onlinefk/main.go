@@ -16,9 +16,11 @@
 // would (its lock_timeout and statement_timeout set per statement, a
 // statement that gives up on its lock retried after a pause). It prints
 // throughput, p50, p99 and maximum write latency and the longest pause
-// between write completions for each phase, side by side, and the verdict
-// against the targets. The server is stopped on exit, Ctrl-C
-// included.
+// between write completions for each phase, side by side, what the writers
+// and the DDL waited on (pg_stat_activity, polled every -sample-waits), so
+// a stall can be told apart from a lock, and the verdict against the
+// issue's targets. -rate replaces the closed loop with a fixed offered
+// load. The server is stopped on exit, Ctrl-C included.
 package main
 
 import (
