@@ -103,10 +103,10 @@ func TestAdvisoryLockNamesDoNotCollide(t *testing.T) {
 	mustUnlock(t, ctx, b)
 }
 
-// TestAdvisoryKeyIsStable pins the key: runners of two ondelete versions
+// TestAdvisoryLockKeyIsStable pins the key: runners of two ondelete versions
 // must compute the same key, or they would not exclude each other. The
 // SQL spelling in NewAdvisoryLock's doc must agree too.
-func TestAdvisoryKeyIsStable(t *testing.T) {
+func TestAdvisoryLockKeyIsStable(t *testing.T) {
 	if got, want := advisoryKey("public.ondelete_migrations"), int64(advisoryKeyGolden); got != want {
 		t.Fatalf("advisoryKey changed: got %d, want %d", got, want)
 	}
@@ -155,10 +155,10 @@ func TestSplitAdvisoryKeyMatchesPgLocks(t *testing.T) {
 	}
 }
 
-// TestAdvisoryHolderFindsOnlyItsKey checks the holder lookup against a
+// TestAdvisoryLockHolderFindsOnlyItsKey checks the holder lookup against a
 // lock on another key and one taken with the two-int4 form, whose classid
 // and objid would match a careless split.
-func TestAdvisoryHolderFindsOnlyItsKey(t *testing.T) {
+func TestAdvisoryLockHolderFindsOnlyItsKey(t *testing.T) {
 	ctx := testCtx(t)
 	dsn := pgtest.NewDB(t)
 	other := connectAs(t, dsn, "other")

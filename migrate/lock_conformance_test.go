@@ -92,6 +92,21 @@ func testLockerConformance(t *testing.T, newLocker newLockerFunc) {
 		mustUnlock(t, ctx, b)
 	})
 
+	t.Run("OneWinnerAtOnce", func(t *testing.T) {
+		ctx := testCtx(t)
+		lockers := make([]Locker, 8)
+		for i := range lockers {
+			lockers[i] = newLocker(t, 0)
+		}
+		for round := range 3 {
+			if winners := race(t, ctx, lockers); len(winners) != 1 {
+				t.Fatalf("round %d: %d lockers won at once, want 1", round, len(winners))
+			} else {
+				mustUnlock(t, ctx, winners[0])
+			}
+		}
+	})
+
 	t.Run("MutualExclusion", func(t *testing.T) {
 		ctx := testCtx(t)
 		lockers := make([]Locker, 8)
@@ -144,15 +159,48 @@ func contend(t *testing.T, ctx context.Context, lockers []Locker, rounds int) (o
 	return overlap.Load(), int64(len(lockers)*rounds) - counter.Load()
 }
 
-// TestContendDetectsNoExclusion shows that contend can fail: lockers that
+// race has all lockers try Lock at the same moment and returns those
+// that got the lock; any error but *LockBusyError fails the test.
+func race(t *testing.T, ctx context.Context, lockers []Locker) []Locker {
+	t.Helper()
+	var (
+		mu      sync.Mutex
+		winners []Locker
+		start   = make(chan struct{})
+		wg      sync.WaitGroup
+	)
+	for _, l := range lockers {
+		wg.Go(func() {
+			<-start
+			err := l.Lock(ctx)
+			var busy *LockBusyError
+			switch {
+			case err == nil:
+				mu.Lock()
+				winners = append(winners, l)
+				mu.Unlock()
+			case !errors.As(err, &busy):
+				t.Error(err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	return winners
+}
+
+// TestLockContendDetectsNoExclusion shows that contend can fail: lockers that
 // do not lock are caught.
-func TestContendDetectsNoExclusion(t *testing.T) {
+func TestLockContendDetectsNoExclusion(t *testing.T) {
 	lockers := make([]Locker, 8)
 	for i := range lockers {
 		lockers[i] = noLock{}
 	}
 	if overlaps, lost := contend(t, context.Background(), lockers, 2); overlaps == 0 || lost == 0 {
 		t.Errorf("contend missed lockers that do not exclude (overlaps %d, lost %d)", overlaps, lost)
+	}
+	if winners := race(t, context.Background(), lockers); len(winners) != len(lockers) {
+		t.Errorf("race found %d winners among lockers that do not exclude, want all %d", len(winners), len(lockers))
 	}
 }
 
