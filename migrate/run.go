@@ -45,16 +45,16 @@ func NewRunner(conn *pgx.Conn, dir *Dir, opts RunOptions) (*Runner, error) {
 
 // RunResult lists the migrations a run applied or reverted, in order.
 type RunResult struct {
-	DryRun bool        `json:"dry_run"`
-	Files  []FileRun   `json:"migrations"`
+	DryRun bool      `json:"dry_run"`
+	Files  []FileRun `json:"migrations"`
 }
 
 // FileRun is one migration a run applied (or, with DryRun, would apply).
 type FileRun struct {
-	Version   string        `json:"version"`
-	Name      string        `json:"name"`
-	File      string        `json:"file"`
-	Direction string        `json:"direction"`
+	Version   string `json:"version"`
+	Name      string `json:"name"`
+	File      string `json:"file"`
+	Direction string `json:"direction"`
 	// Transaction is false when the file ran statement by statement.
 	Transaction bool          `json:"transaction"`
 	Duration    time.Duration `json:"-"`
