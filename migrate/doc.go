@@ -26,7 +26,14 @@
 //     foreign keys appeared or changed, so Result.Sources can point a finding
 //     at the line to edit.
 //
-// Loading and splitting are independent of applying: a runner with a
-// history table and locking can reuse Dir, Migration and Statement, and
-// wrap sections in transactions where NoTransaction allows.
+// Apply serves the throwaway server, which has no history. Runner is the
+// migration runner for real databases (`ondelete migrate`, docs/migrate.md):
+// a history table (History, Status), each file in a transaction with its
+// history row (savepoints absorb "already exists" per statement), files
+// that cannot run in one marked dirty until they finish, lock_timeout
+// retries that name the blocking session, a Locker so two runners never
+// apply the same file (a session advisory lock, or on CockroachDB a lease
+// row with a heartbeat), down/redo/force, and adopting the history of
+// goose, golang-migrate or dbmate (ReadForeignHistory). Dir.Next and
+// WriteFiles add generated migrations in a directory's own convention.
 package migrate
