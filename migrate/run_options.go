@@ -91,7 +91,6 @@ const (
 	EventAbsorbed EventType = "absorbed" // a statement failed with an absorbed SQLSTATE
 	EventRetry    EventType = "retry"    // a migration hit the lock timeout and will be retried
 	EventWarning  EventType = "warning"  // something a person should know (modified, missing files)
-	EventWaiting  EventType = "waiting"  // the migration lock is held by another runner
 )
 
 // RunEvent is one step of a run, for progress output.
