@@ -31,14 +31,25 @@ type child struct {
 	start time.Time
 }
 
-// startChild starts a runner of dir on dsn. With barrier it connects,
-// prints "ready" and waits for release before it runs.
-func startChild(t *testing.T, dsn, dir string, locking migrate.Locking, barrier bool) *child {
+// childOpts say how a runner process runs.
+type childOpts struct {
+	locking migrate.Locking
+	// barrier: connect, print "ready" and wait for release before running.
+	barrier bool
+	// pause after each file (see childPauseEnv).
+	pause time.Duration
+}
+
+// startChild starts a runner of dir on dsn.
+func startChild(t *testing.T, dsn, dir string, o childOpts) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=1", childDSNEnv+"="+dsn, childDirEnv+"="+dir, childLockingEnv+"="+string(locking))
-	if barrier {
+	cmd.Env = append(os.Environ(), childEnv+"=1", childDSNEnv+"="+dsn, childDirEnv+"="+dir, childLockingEnv+"="+string(o.locking))
+	if o.barrier {
 		cmd.Env = append(cmd.Env, childBarrierEnv+"=1")
+	}
+	if o.pause > 0 {
+		cmd.Env = append(cmd.Env, childPauseEnv+"="+o.pause.String())
 	}
 	c := &child{cmd: cmd, lines: make(chan string, 256)}
 	cmd.Stderr = &c.errb

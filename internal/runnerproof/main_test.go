@@ -27,6 +27,11 @@ const (
 	// for its stdin to close before it starts, so that several runners
 	// can be released at the same instant.
 	childBarrierEnv = "ONDELETE_RUNNERPROOF_BARRIER"
+	// childPauseEnv makes the runner pause for this duration after it
+	// reports each file done, still inside the run: the time between two
+	// files is otherwise microseconds, too short for a kill from outside
+	// to land in.
+	childPauseEnv = "ONDELETE_RUNNERPROOF_PAUSE"
 )
 
 // childAppName is the application_name of every connection a runner
@@ -66,10 +71,20 @@ func childMain(stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "runner:", err)
 		return 2
 	}
+	var pause time.Duration
+	if p := os.Getenv(childPauseEnv); p != "" {
+		if pause, err = time.ParseDuration(p); err != nil {
+			fmt.Fprintln(stderr, "runner:", childPauseEnv+":", err)
+			return 2
+		}
+	}
 	opts := runOptions(migrate.Locking(os.Getenv(childLockingEnv)))
 	opts.OnEvent = func(ev migrate.RunEvent) {
 		if line := eventLine(ev); line != "" {
 			fmt.Fprintln(stdout, line)
+		}
+		if ev.Type == migrate.EventDone {
+			time.Sleep(pause)
 		}
 	}
 	r, err := migrate.NewRunner(conn, dir, opts)
