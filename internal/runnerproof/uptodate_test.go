@@ -16,13 +16,14 @@ import (
 // dbState is everything `up` on an up-to-date database must leave alone.
 type dbState struct {
 	Catalog *catalog.Snapshot
-	// History is every history row, every column, as text.
+	// History is every history row, every column, as text, with its
+	// xmin: a row rewritten even to the same values gets a new one.
 	History [][]string
 	// Rows are the xmin of every catalog row describing a user object
 	// (relations, types, constraints, schemas): a rewritten catalog row,
 	// even one rewritten to the same values, gets a new xmin.
 	Rows [][]string
-	// Ledger is the ledger's content.
+	// Ledger is the ledger's content, with each row's xmin.
 	Ledger [][]string
 }
 
@@ -32,9 +33,17 @@ func snapshot(t *testing.T, ctx context.Context, conn *pgx.Conn) dbState {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Row estimates are statistics autovacuum may refresh at any time;
+	// they say nothing about what up did.
+	for i := range snap.Tables {
+		snap.Tables[i].RowEstimate = 0
+	}
+	for i := range snap.ForeignKeys {
+		snap.ForeignKeys[i].RowEstimate, snap.ForeignKeys[i].RefRowEstimate = 0, 0
+	}
 	return dbState{
 		Catalog: snap,
-		History: textRows(t, ctx, conn, "SELECT h::text FROM "+migrate.History{}.Qualified()+" h ORDER BY version"),
+		History: textRows(t, ctx, conn, "SELECT h.xmin::text, h::text FROM "+migrate.History{}.Qualified()+" h ORDER BY version"),
 		Rows: textRows(t, ctx, conn, `
 SELECT 'class', c.oid::regclass::text, c.xmin::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
@@ -47,7 +56,7 @@ SELECT 'constraint', o.conname, o.xmin::text FROM pg_constraint o JOIN pg_namesp
 UNION ALL
 SELECT 'schema', n.nspname, n.xmin::text FROM pg_namespace n
 ORDER BY 1, 2, 3`),
-		Ledger: textRows(t, ctx, conn, "SELECT l::text FROM ledger l ORDER BY version"),
+		Ledger: textRows(t, ctx, conn, "SELECT l.xmin::text, l::text FROM ledger l ORDER BY version"),
 	}
 }
 
