@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +39,8 @@ type childOpts struct {
 	barrier bool
 	// pause after each file (see childPauseEnv).
 	pause time.Duration
+	// check is client_connection_check_interval (see childCheckEnv).
+	check time.Duration
 }
 
 // startChild starts a runner of dir on dsn.
@@ -50,6 +53,9 @@ func startChild(t *testing.T, dsn, dir string, o childOpts) *child {
 	}
 	if o.pause > 0 {
 		cmd.Env = append(cmd.Env, childPauseEnv+"="+o.pause.String())
+	}
+	if o.check > 0 {
+		cmd.Env = append(cmd.Env, childCheckEnv+"="+strconv.FormatInt(o.check.Milliseconds(), 10))
 	}
 	c := &child{cmd: cmd, lines: make(chan string, 256)}
 	cmd.Stderr = &c.errb

@@ -32,6 +32,9 @@ const (
 	crashSleepScale = 1.0
 	// pauseAfterFile widens the between-files window (see childPauseEnv).
 	pauseAfterFile = 3 * time.Millisecond
+	// checkInterval is client_connection_check_interval for the trials
+	// whose server notices the kill within a statement.
+	checkInterval = 5 * time.Millisecond
 )
 
 // Where a kill landed, from the runner's progress lines and the history.
@@ -46,16 +49,33 @@ const (
 
 // killPlan is when one trial kills its runner: delay after the process
 // started, or, with trigger, delay after the runner printed that line.
+// With check the server aborts the dead runner's statement within
+// milliseconds (client_connection_check_interval); without, it finishes
+// the statement first, as a server does by default.
 type killPlan struct {
 	trigger string
 	delay   time.Duration
+	check   bool
 }
 
 func (p killPlan) String() string {
-	if p.trigger == "" {
-		return fmt.Sprintf("%s after start", p.delay.Round(time.Microsecond))
+	s := fmt.Sprintf("%s after start", p.delay.Round(time.Microsecond))
+	if p.trigger != "" {
+		s = fmt.Sprintf("%s after %q", p.delay.Round(time.Microsecond), p.trigger)
 	}
-	return fmt.Sprintf("%s after %q", p.delay.Round(time.Microsecond), p.trigger)
+	if p.check {
+		s += ", server checking for the lost client"
+	}
+	return s
+}
+
+// trialOutcome is what one trial saw.
+type trialOutcome struct {
+	at string // where the kill landed
+	// dirty: the kill left a dirty version, which was finished by hand
+	// and forced; dropped counts the invalid indexes dropped doing so.
+	dirty   bool
+	dropped int
 }
 
 // TestCrashSafety kills a runner process with SIGKILL at random points of
@@ -95,23 +115,24 @@ func TestCrashSafety(t *testing.T) {
 
 	full, firstStart := calibrate(t, dir, specs)
 	t.Logf("an uninterrupted run takes %s, its first file starts after %s", full.Round(time.Millisecond), firstStart.Round(time.Millisecond))
-	plans := makePlans(rng, trials, full, specs)
+	plans := makePlans(rng, trials, full, firstStart, specs)
 
 	var mu sync.Mutex
 	hits := map[string]int{}
-	dirty := 0
+	dirty, dropped := 0, 0
 	t.Run("trials", func(t *testing.T) {
 		for i, p := range plans {
 			t.Run(fmt.Sprintf("%02d", i), func(t *testing.T) {
 				t.Parallel()
-				at, wasDirty := crashTrial(t, dir, specs, p)
-				t.Logf("killed %s: %s (seed %d)", p, at, seed)
+				out := crashTrial(t, dir, specs, p)
+				t.Logf("killed %s: %s (seed %d)", p, out.at, seed)
 				mu.Lock()
 				defer mu.Unlock()
-				hits[at]++
-				if wasDirty {
+				hits[out.at]++
+				if out.dirty {
 					dirty++
 				}
+				dropped += out.dropped
 			})
 		}
 	})
@@ -119,7 +140,8 @@ func TestCrashSafety(t *testing.T) {
 	for _, at := range []string{atBeforeFirst, atMidTx, atMidNoTx, atBetween, atAfterLast, atExited} {
 		sum = append(sum, fmt.Sprintf("%s %d", at, hits[at]))
 	}
-	t.Logf("%d trials, kills landed: %s; dirty versions resolved by hand and forced: %d", len(plans), strings.Join(sum, ", "), dirty)
+	t.Logf("%d trials, kills landed: %s; dirty versions finished by hand and forced: %d (invalid indexes dropped: %d)",
+		len(plans), strings.Join(sum, ", "), dirty, dropped)
 	if t.Failed() {
 		t.Logf("seed %d", seed)
 		return
@@ -155,10 +177,12 @@ func calibrate(t *testing.T, dir string, specs []spec) (full, firstStart time.Du
 }
 
 // makePlans draws the kill plans: two thirds spread evenly over the run
-// (one random delay per stratum, in random order), the rest triggered by
-// progress lines, in turn: entering a non-transactional file, finishing a
-// file, entering a transactional file.
-func makePlans(rng *rand.Rand, trials int, full time.Duration, specs []spec) []killPlan {
+// (one random delay per stratum, in random order), the rest in turn:
+// before the first file starts, just after entering a non-transactional
+// file, just after finishing a file, just after entering a transactional
+// file. Half the plans, at random, have the server check for the lost
+// client.
+func makePlans(rng *rand.Rand, trials int, full, firstStart time.Duration, specs []spec) []killPlan {
 	timed := trials * 2 / 3
 	var plans []killPlan
 	for k := range timed {
@@ -173,17 +197,23 @@ func makePlans(rng *rand.Rand, trials int, full time.Duration, specs []spec) []k
 			notx = append(notx, s.version)
 		}
 	}
+	within := func(d time.Duration) time.Duration { return time.Duration(rng.Int64N(int64(d) + 1)) }
 	for k := range trials - timed {
 		var p killPlan
-		switch k % 3 {
+		switch k % 4 {
 		case 0:
-			p = killPlan{trigger: "start " + notx[rng.IntN(len(notx))], delay: time.Duration(rng.Int64N(int64(45 * time.Millisecond)))}
+			p = killPlan{delay: within(firstStart)}
 		case 1:
-			p = killPlan{trigger: "done " + specs[rng.IntN(len(specs)-1)].version, delay: time.Duration(rng.Int64N(int64(pauseAfterFile / 2)))}
+			p = killPlan{trigger: "start " + notx[rng.IntN(len(notx))], delay: within(140 * time.Millisecond)} // two ~50 ms index builds and a pause
+		case 2:
+			p = killPlan{trigger: "done " + specs[rng.IntN(len(specs)-1)].version, delay: within(pauseAfterFile / 2)}
 		default:
-			p = killPlan{trigger: "start " + tx[rng.IntN(len(tx))], delay: time.Duration(rng.Int64N(int64(30 * time.Millisecond)))}
+			p = killPlan{trigger: "start " + tx[rng.IntN(len(tx))], delay: within(30 * time.Millisecond)}
 		}
 		plans = append(plans, p)
+	}
+	for i := range plans {
+		plans[i].check = rng.IntN(2) == 0
 	}
 	rng.Shuffle(len(plans), func(i, j int) { plans[i], plans[j] = plans[j], plans[i] })
 	return plans
@@ -191,10 +221,14 @@ func makePlans(rng *rand.Rand, trials int, full time.Duration, specs []spec) []k
 
 // crashTrial runs one trial and returns where the kill landed and whether
 // it left a dirty version.
-func crashTrial(t *testing.T, dir string, specs []spec, p killPlan) (string, bool) {
+func crashTrial(t *testing.T, dir string, specs []spec, p killPlan) trialOutcome {
 	ctx := testCtx(t, 2*time.Minute)
 	dsn := pgtest.NewDB(t)
-	c := startChild(t, dsn, dir, childOpts{pause: pauseAfterFile})
+	o := childOpts{pause: pauseAfterFile}
+	if p.check {
+		o.check = checkInterval
+	}
+	c := startChild(t, dsn, dir, o)
 	if p.trigger == "" {
 		time.Sleep(time.Until(c.start.Add(p.delay)))
 	} else if c.await(p.trigger, time.Minute) {
@@ -216,6 +250,7 @@ func crashTrial(t *testing.T, dir string, specs []spec, p killPlan) (string, boo
 		t.FailNow()
 	}
 
+	out := trialOutcome{at: at, dirty: ks.dirty != nil}
 	r := newRunner(t, conn, dir, runOptions(migrate.LockingAuto))
 	if ks.dirty != nil {
 		before := readHistory(t, ctx, conn)
@@ -227,7 +262,7 @@ func crashTrial(t *testing.T, dir string, specs []spec, p killPlan) (string, boo
 		if after := readHistory(t, ctx, conn); !maps.Equal(before, after) {
 			t.Fatalf("the refused up changed the history: %+v, then %+v", before, after)
 		}
-		finishByHand(t, ctx, conn, ks.dirty)
+		out.dropped = finishByHand(t, ctx, conn, ks.dirty)
 		if err := r.Force(ctx, ks.dirty.version); err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +286,7 @@ func crashTrial(t *testing.T, dir string, specs []spec, p killPlan) (string, boo
 		t.Errorf("up after the kill ran %v, want the rest: %v", ran, want)
 	}
 	checkComplete(t, ctx, conn, specs)
-	return at, ks.dirty != nil
+	return out
 }
 
 // killed reports whether the process ended by SIGKILL.
@@ -312,9 +347,11 @@ func killPoint(t *testing.T, lines []string, ks killState, specs []spec, exited 
 // finishByHand is what a person does with a dirty non-transactional
 // file: look at each statement's effect in the database, drop what an
 // interrupted statement left half-built (an invalid index), and run the
-// statements whose effect is missing. Forcing the version comes next.
-func finishByHand(t *testing.T, ctx context.Context, conn *pgx.Conn, s *spec) {
+// statements whose effect is missing. Forcing the version comes next. It
+// returns how many invalid indexes it dropped.
+func finishByHand(t *testing.T, ctx context.Context, conn *pgx.Conn, s *spec) int {
 	t.Helper()
+	dropped := 0
 	for _, p := range s.probes {
 		got, note, err := p.look(ctx, conn)
 		if err != nil {
@@ -325,6 +362,7 @@ func finishByHand(t *testing.T, ctx context.Context, conn *pgx.Conn, s *spec) {
 			if _, err := conn.Exec(ctx, "DROP INDEX CONCURRENTLY "+p.name); err != nil {
 				t.Fatal(err)
 			}
+			dropped++
 		case got == partial:
 			t.Fatalf("dirty %s: %s is %s (%s), which no statement of the file can leave", s.version, p, got, note)
 		case got == complete:
@@ -334,4 +372,5 @@ func finishByHand(t *testing.T, ctx context.Context, conn *pgx.Conn, s *spec) {
 			t.Fatalf("finishing %s by hand: %v", s.version, err)
 		}
 	}
+	return dropped
 }

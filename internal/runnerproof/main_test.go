@@ -32,6 +32,12 @@ const (
 	// files is otherwise microseconds, too short for a kill from outside
 	// to land in.
 	childPauseEnv = "ONDELETE_RUNNERPROOF_PAUSE"
+	// childCheckEnv sets client_connection_check_interval (milliseconds)
+	// on the runner's connections: the server then notices a dead runner
+	// within a statement and aborts it at once (a CREATE INDEX
+	// CONCURRENTLY is left invalid), instead of finishing the statement
+	// and noticing at the next read.
+	childCheckEnv = "ONDELETE_RUNNERPROOF_CHECK"
 )
 
 // childAppName is the application_name of every connection a runner
@@ -60,6 +66,9 @@ func childMain(stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.RuntimeParams["application_name"] = childAppName
+	if ms := os.Getenv(childCheckEnv); ms != "" {
+		cfg.RuntimeParams["client_connection_check_interval"] = ms
+	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "runner: connecting:", err)

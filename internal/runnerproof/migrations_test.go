@@ -41,6 +41,7 @@ const (
 	probeType                        // a type
 	probeConstraint                  // a constraint
 	probeIndex                       // a valid index
+	probeFunction                    // a function, by its signature
 )
 
 // probe is one object a migration leaves.
@@ -63,6 +64,8 @@ func (p probe) String() string {
 		return "type " + p.name
 	case probeConstraint:
 		return "constraint " + p.name
+	case probeFunction:
+		return "function " + p.name
 	}
 	return "index " + p.name
 }
@@ -70,7 +73,9 @@ func (p probe) String() string {
 // writeSet generates the migration set into a new directory:
 //
 //   - 001 creates the ledger, a table with no unique key that every file
-//     inserts its version into: applying a file twice shows there;
+//     inserts its version into: applying a file twice shows there; and
+//     slow_key, an index expression that takes 2 ms a row, so that index
+//     builds last long enough for kills to land inside them;
 //   - 18 transactional files each create a table, fill it in two INSERTs
 //     around a pause (pg_sleep of 5 to 35 ms times sleepScale, so kills
 //     land inside files) and insert their ledger row;
@@ -78,7 +83,7 @@ func (p probe) String() string {
 //     again: 42710, absorbed inside their transactions;
 //   - 008 and 016 run outside a transaction (CREATE INDEX CONCURRENTLY;
 //     016 also says -- ondelete:no-transaction), with a pause between
-//     their two indexes.
+//     their two indexes (each some 50 ms, on slow_key).
 func writeSet(t *testing.T, sleepScale float64) (string, []spec) {
 	t.Helper()
 	dir := t.TempDir()
@@ -110,8 +115,8 @@ func makeFile(i int, sleepScale float64) (spec, string) {
 		if i == 16 {
 			b.WriteString("-- ondelete:no-transaction\n")
 		}
-		ia := probe{kind: probeIndex, name: a + "_v_idx", sql: fmt.Sprintf("CREATE INDEX CONCURRENTLY %s_v_idx ON %s (v);\n", a, a)}
-		ic := probe{kind: probeIndex, name: c + "_v_idx", sql: fmt.Sprintf("CREATE INDEX CONCURRENTLY %s_v_idx ON %s (v);\n", c, c)}
+		ia := probe{kind: probeIndex, name: a + "_v_idx", sql: fmt.Sprintf("CREATE INDEX CONCURRENTLY %s_v_idx ON %s (slow_key(v));\n", a, a)}
+		ic := probe{kind: probeIndex, name: c + "_v_idx", sql: fmt.Sprintf("CREATE INDEX CONCURRENTLY %s_v_idx ON %s (slow_key(v));\n", c, c)}
 		b.WriteString(ia.sql + sleep + ic.sql + ledger.sql)
 		s.probes = []probe{ia, ic, ledger}
 		return s, b.String()
@@ -122,6 +127,9 @@ func makeFile(i int, sleepScale float64) (spec, string) {
 	fmt.Fprintf(&b, "-- %s: a table filled in two halves around a pause, and a ledger row.\n", v)
 	if i == 1 {
 		b.WriteString("CREATE TABLE ledger (version text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp());\n")
+		// Declared immutable so it may index; it is, but for the pause.
+		b.WriteString("CREATE FUNCTION slow_key(v text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT v FROM pg_sleep(0.002) $$;\n")
+		s.probes = append(s.probes, probe{kind: probeFunction, name: "slow_key(text)"})
 	}
 	mood := probe{kind: probeType, name: "mood", sql: "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n"}
 	check := probe{kind: probeConstraint, name: "t004_id_positive", sql: "ALTER TABLE t004 ADD CONSTRAINT t004_id_positive CHECK (id > 0);\n"}

@@ -62,6 +62,9 @@ func (p probe) look(ctx context.Context, conn *pgx.Conn) (presence, string, erro
 	case probeConstraint:
 		err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = $1)", p.name).Scan(&exists)
 		return presenceOf(exists), "", err
+	case probeFunction:
+		err := conn.QueryRow(ctx, "SELECT to_regprocedure($1) IS NOT NULL", p.name).Scan(&exists)
+		return presenceOf(exists), "", err
 	}
 	var valid bool
 	err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1)),
