@@ -88,10 +88,15 @@ type trialOutcome struct {
 // forced it, and must otherwise finish the run: the history then equals
 // the directory and the catalog holds every file once.
 //
-// Kill points: most trials kill after a delay drawn from one stratum of
-// [0, full run) each, so kills cover the run evenly; the others kill just
-// after the runner reports entering a non-transactional file, entering a
-// transactional one, or finishing a file, so every kind of point is hit.
+// Kill points: two thirds of the trials kill after a delay drawn from one
+// stratum of [0, full run) each, so kills cover the run evenly; the others
+// kill before the first file starts, or just after the runner reports
+// entering a non-transactional file, finishing a file or entering a
+// transactional one, so every kind of point is hit in every run. Half the
+// trials have the server abort the dead runner's statement at once
+// (client_connection_check_interval), which leaves interrupted index
+// builds invalid; the others let the server finish the statement, its
+// default.
 func TestCrashSafety(t *testing.T) {
 	trials := defaultTrials
 	if s := os.Getenv(trialsEnv); s != "" {

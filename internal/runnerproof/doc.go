@@ -15,6 +15,8 @@
 //     pending.
 //   - Idempotence: `up` on an up-to-date database changes nothing in the
 //     catalog or the history.
+//   - The lease table creation race, which the concurrency proof found,
+//     on its own.
 //
 // The package has no non-test code. The runner processes are the test
 // binary itself, re-executed with ONDELETE_RUNNERPROOF_CHILD set (see
