@@ -86,8 +86,10 @@ func (l *LeaseLock) ensureTable(ctx context.Context) error {
 
 // createRaceCodes are the SQLSTATEs a concurrent CREATE ... IF NOT EXISTS
 // can fail with: unique_violation (on pg_type or pg_namespace),
-// duplicate_table, duplicate_schema, serialization_failure.
-var createRaceCodes = map[string]bool{"23505": true, "42P07": true, "42P06": true, "40001": true}
+// duplicate_table, duplicate_schema, serialization_failure, and
+// duplicate_object (the other runner committed the table's row type
+// between this one's name check and its own type insert).
+var createRaceCodes = map[string]bool{"23505": true, "42P07": true, "42P06": true, "40001": true, "42710": true}
 
 // createTable runs the DDL, the schema first when one is named.
 func (l *LeaseLock) createTable(ctx context.Context) error {
