@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -232,7 +233,21 @@ func (r *Runner) locked(ctx context.Context, f func(*Status) (*RunResult, error)
 		return nil, err
 	}
 	if lock != nil {
-		if err := lock.Lock(ctx); err != nil {
+		// Say so when the lock is not free at once: a run that seems to
+		// hang is waiting for another runner.
+		var said sync.WaitGroup
+		said.Add(1)
+		waiting := time.AfterFunc(time.Second, func() {
+			defer said.Done()
+			r.event(RunEvent{Type: EventWaiting, Message: fmt.Sprintf("another runner holds the migration lock on %s; waiting up to %s", r.opts.History.Display(), r.opts.LockWait)})
+		})
+		err := lock.Lock(ctx)
+		if waiting.Stop() {
+			said.Done()
+		} else {
+			said.Wait() // OnEvent never runs concurrently with the run's own events
+		}
+		if err != nil {
 			return nil, fmt.Errorf("taking the migration lock: %w", err)
 		}
 		defer func() {

@@ -91,6 +91,7 @@ const (
 	EventAbsorbed EventType = "absorbed" // a statement failed with an absorbed SQLSTATE
 	EventRetry    EventType = "retry"    // a migration hit the lock timeout and will be retried
 	EventWarning  EventType = "warning"  // something a person should know (modified, missing files)
+	EventWaiting  EventType = "waiting"  // another runner holds the migration lock
 )
 
 // RunEvent is one step of a run, for progress output.

@@ -348,3 +348,33 @@ func TestRunnerConnectionKilled(t *testing.T) {
 		t.Fatalf("next up: %v", err)
 	}
 }
+
+// TestRunnerSaysItWaits: a runner that finds the lock taken reports it
+// is waiting, then fails naming the holder when its wait is over.
+func TestRunnerSaysItWaits(t *testing.T) {
+	ctx := testCtx(t)
+	conn := connect(t)
+	dir := writeDir(t, map[string]string{"001_a.sql": "CREATE TABLE a (id int);\n"})
+	other, err := pgx.ConnectConfig(ctx, conn.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	held := NewAdvisoryLock(other, History{}.Display(), time.Second)
+	if err := held.Lock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var waited bool
+	r := runner(t, conn, dir, RunOptions{LockWait: 1500 * time.Millisecond, OnEvent: func(ev RunEvent) { waited = waited || ev.Type == EventWaiting }})
+	_, err = r.Up(ctx)
+	var busy *LockBusyError
+	if !errors.As(err, &busy) || !waited {
+		t.Fatalf("waiting event %v, error %v", waited, err)
+	}
+	if err := held.Unlock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Up(ctx); err != nil || !tableExists(t, conn, "a") {
+		t.Fatalf("after the holder let go: %v", err)
+	}
+}

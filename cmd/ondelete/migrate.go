@@ -132,7 +132,7 @@ func progressPrinter(cmd *cobra.Command, format string) func(migrate.RunEvent) {
 				verb = "reverted"
 			}
 			fmt.Fprintf(w, "%-8s %s  %s\n", verb, ev.Migration.Path, ev.Elapsed.Round(time.Millisecond))
-		case migrate.EventAbsorbed, migrate.EventRetry, migrate.EventWarning:
+		case migrate.EventAbsorbed, migrate.EventRetry, migrate.EventWarning, migrate.EventWaiting:
 			fmt.Fprintf(w, "%-8s %s\n", ev.Type, ev.Message)
 		}
 	}
