@@ -72,7 +72,14 @@ func (r *Runner) run(ctx context.Context, m *Migration, sum string, down bool) (
 		}
 		return fr, err
 	}
-	r.event(RunEvent{Type: EventDone, Migration: m, Direction: dirName, Elapsed: fr.Duration})
+	done := fmt.Sprintf("%d statements", fr.Statements)
+	if n := len(fr.Absorbed); n > 0 {
+		done += fmt.Sprintf(", %d absorbed", n)
+	}
+	if fr.Retries > 0 {
+		done += fmt.Sprintf(", %d retries", fr.Retries)
+	}
+	r.event(RunEvent{Type: EventDone, Migration: m, Direction: dirName, Elapsed: fr.Duration, Message: done})
 	return fr, nil
 }
 

@@ -104,5 +104,7 @@ type RunEvent struct {
 	Absorbed  *Absorption
 	// Attempt counts retries (1 for the first retry).
 	Attempt int
+	// Message explains the event; for EventDone it counts the statements,
+	// absorptions and retries ("3 statements, 1 absorbed").
 	Message string
 }

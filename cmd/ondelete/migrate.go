@@ -131,7 +131,7 @@ func progressPrinter(cmd *cobra.Command, format string) func(migrate.RunEvent) {
 			if ev.Direction == "down" {
 				verb = "reverted"
 			}
-			fmt.Fprintf(w, "%-8s %s  %s\n", verb, ev.Migration.Path, ev.Elapsed.Round(time.Millisecond))
+			fmt.Fprintf(w, "%-8s %s  %s  (%s)\n", verb, ev.Migration.Path, ev.Elapsed.Round(time.Millisecond), ev.Message)
 		case migrate.EventAbsorbed, migrate.EventRetry, migrate.EventWarning, migrate.EventWaiting:
 			fmt.Fprintf(w, "%-8s %s\n", ev.Type, ev.Message)
 		}
