@@ -10,6 +10,7 @@ import (
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/golden"
 
+	"github.com/ondelete/ondelete/internal/testenv"
 	"github.com/ondelete/ondelete/migrate"
 )
 
@@ -53,7 +54,7 @@ func TestCockroachGoldenFiles(t *testing.T) {
 			// The files load back as the same layout, one migration per
 			// plan migration, each with its one statement intact.
 			dir := t.TempDir()
-			assert.NilError(t, copyDir(src, dir))
+			testenv.CopyDir(t, src, dir)
 			assert.NilError(t, migrate.WriteFiles(dir, files))
 			back, err := migrate.Load(dir, migrate.LayoutAuto)
 			assert.NilError(t, err)

@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +9,7 @@ import (
 	"gotest.tools/v3/assert"
 	"gotest.tools/v3/golden"
 
+	"github.com/ondelete/ondelete/internal/testenv"
 	"github.com/ondelete/ondelete/migrate"
 )
 
@@ -36,7 +35,7 @@ func TestGoldenFiles(t *testing.T) {
 			// The files must load back as the same layout, in plan order,
 			// each migration's statements intact.
 			dir := t.TempDir()
-			assert.NilError(t, copyDir(filepath.Join("..", "migrate", "testdata", layout), dir))
+			testenv.CopyDir(t, filepath.Join("..", "migrate", "testdata", layout), dir)
 			assert.NilError(t, migrate.WriteFiles(dir, files))
 			back, err := migrate.Load(dir, migrate.LayoutAuto)
 			assert.NilError(t, err)
@@ -65,25 +64,4 @@ func containsStatement(sqls []string, want string) bool {
 		}
 	}
 	return false
-}
-
-// copyDir copies a layout fixture so the test can add files to it.
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
 }

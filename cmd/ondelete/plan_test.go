@@ -2,11 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ondelete/ondelete/internal/testenv"
 )
 
 // copyExample copies the example migrations into a temporary directory
@@ -14,23 +15,7 @@ import (
 func copyExample(t *testing.T) (dir, pol string) {
 	t.Helper()
 	dir = filepath.Join(t.TempDir(), "migrations")
-	err := filepath.WalkDir(exampleDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(exampleDir, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.CopyDir(t, exampleDir, dir)
 	code, out, errOut := ondelete(t, "init", "--migrations", dir)
 	if code != 0 {
 		t.Fatalf("init: exit %d: %s", code, errOut)

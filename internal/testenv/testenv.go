@@ -4,6 +4,7 @@
 package testenv
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,4 +47,30 @@ func CorpusPath(t testing.TB, rel ...string) string {
 		t.Skipf("corpus not found (set ONDELETE_CORPUS): %v", err)
 	}
 	return p
+}
+
+// CopyDir copies the directory tree src into dst (created as needed), so
+// a test can add files to a fixture without touching the original.
+func CopyDir(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copying %s: %v", src, err)
+	}
 }
