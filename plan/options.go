@@ -35,6 +35,14 @@ type Options struct {
 // version cannot generate, so callers can tell a usage error apart.
 var ErrUnsupported = errors.New("unsupported")
 
+// Validate reports an unknown strategy or dialect (wrapping
+// ErrUnsupported), so a caller can reject bad flags before inspecting a
+// database.
+func (o Options) Validate() error {
+	_, err := o.withDefaults()
+	return err
+}
+
 // withDefaults fills zero fields and rejects unknown values.
 func (o Options) withDefaults() (Options, error) {
 	if o.Strategy == "" {

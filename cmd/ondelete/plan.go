@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/migrate"
 	"github.com/ondelete/ondelete/plan"
 	"github.com/ondelete/ondelete/report"
@@ -64,7 +63,7 @@ Exit status: 0 planned (or nothing to do), 2 bad input.`,
 				return fmt.Errorf("--online-threshold %d: must be positive", threshold)
 			}
 			// Reject a bad --strategy or --dialect before a server starts.
-			if _, err := plan.Generate(&catalog.Snapshot{}, nil, opts); err != nil {
+			if err := opts.Validate(); err != nil {
 				return err
 			}
 			writeTo := out
