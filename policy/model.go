@@ -57,6 +57,9 @@ type Policy struct {
 	// Lints holds the configuration of every built-in lint, defaults filled
 	// in for those the file does not mention.
 	Lints map[string]LintConfig
+	// Purge holds the purge section (what `ondelete purge` may delete
+	// through); zero when the file has none.
+	Purge Purge
 }
 
 // Root is one entry of roots.

@@ -12,7 +12,7 @@ import (
 )
 
 // topKeys are the keys of a policy file, in the order they are documented.
-var topKeys = []string{"version", "roots", "rules", "exceptions", "lints"}
+var topKeys = []string{"version", "roots", "rules", "exceptions", "lints", "purge"}
 
 // Load reads and validates the policy file at path. A file that cannot be
 // read gives the os error wrapped (errors.Is(err, os.ErrNotExist) works);
@@ -74,6 +74,11 @@ func Parse(data []byte, file string) (*Policy, error) {
 	}
 	if p.Lints, err = d.lints(lintsNode, p.Roots); err != nil {
 		return nil, err
+	}
+	if f, ok := byKey["purge"]; ok {
+		if p.Purge, err = d.purge(f.value); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

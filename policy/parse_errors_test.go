@@ -20,8 +20,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty", "", `ondelete.yaml:1:1: policy file is empty (want at least version: 1)`},
 		{"comment only", "# nothing\n", `ondelete.yaml:1:1: policy file is empty (want at least version: 1)`},
 		{"null document", "~\n", `ondelete.yaml:1:1: policy file is empty (want at least version: 1)`},
-		{"list document", "- version: 1\n", `ondelete.yaml:1:1: want a mapping with keys version, roots, rules, exceptions or lints, found a list`},
-		{"scalar document", "hello\n", `ondelete.yaml:1:1: want a mapping with keys version, roots, rules, exceptions or lints, found the string "hello"`},
+		{"list document", "- version: 1\n", `ondelete.yaml:1:1: want a mapping with keys version, roots, rules, exceptions, lints or purge, found a list`},
+		{"scalar document", "hello\n", `ondelete.yaml:1:1: want a mapping with keys version, roots, rules, exceptions, lints or purge, found the string "hello"`},
 		{"two documents", v + "---\nversion: 1\n", `ondelete.yaml:2:1: a second YAML document (---) starts here; a policy file holds one`},
 		{"syntax: flow", v + "roots: [users,\n", `ondelete.yaml:3:1: invalid YAML: did not find expected node content (while parsing a flow node)`},
 		{"syntax: indentation", v + "roots: []\n rules: []\n", `ondelete.yaml:3:2: invalid YAML: did not find expected key (while parsing a block mapping)`},
@@ -35,12 +35,21 @@ func TestParseErrors(t *testing.T) {
 		{"version 2", "version: 2\n", `ondelete.yaml:1:10: version: unsupported version 2 (this ondelete reads version 1)`},
 		{"version string", "version: \"1\"\n", `ondelete.yaml:1:10: version: want the integer 1, found the string "1"`},
 		{"version float", "version: 1.0\n", `ondelete.yaml:1:10: version: want the integer 1, found the number 1.0`},
-		{"version first", "version: 2\nrots: []\n", `ondelete.yaml:2:1: unknown key "rots" (want version, roots, rules, exceptions or lints; did you mean "roots"?)`},
+		{"version first", "version: 2\nrots: []\n", `ondelete.yaml:2:1: unknown key "rots" (want version, roots, rules, exceptions, lints or purge; did you mean "roots"?)`},
 
 		// Top-level keys.
-		{"unknown key", v + "rule: []\n", `ondelete.yaml:2:1: unknown key "rule" (want version, roots, rules, exceptions or lints; did you mean "rules"?)`},
-		{"unknown key far", v + "severity: error\n", `ondelete.yaml:2:1: unknown key "severity" (want version, roots, rules, exceptions or lints)`},
+		{"unknown key", v + "rule: []\n", `ondelete.yaml:2:1: unknown key "rule" (want version, roots, rules, exceptions, lints or purge; did you mean "rules"?)`},
+		{"unknown key far", v + "severity: error\n", `ondelete.yaml:2:1: unknown key "severity" (want version, roots, rules, exceptions, lints or purge)`},
 		{"duplicate key", v + "roots: [a]\nroots: [b]\n", `ondelete.yaml:3:1: duplicate key "roots" (first at line 2)`},
+
+		// purge.
+		{"purge list", v + "purge: [a]\n", `ondelete.yaml:2:8: purge: want a mapping, found a list`},
+		{"purge unknown key", v + "purge: {thru: []}\n", `ondelete.yaml:2:9: purge: unknown key "thru" (want through)`},
+		{"purge through scalar", v + "purge: {through: x}\n", `ondelete.yaml:2:18: purge.through: want a list of {constraint, reason}, found the string "x"`},
+		{"purge through no reason", v + "purge:\n  through:\n    - constraint: public.a.a_fkey\n", `ondelete.yaml:4:7: purge.through[0]: missing reason (say why purge may delete the rows this constraint protects)`},
+		{"purge through empty reason", v + "purge:\n  through:\n    - {constraint: public.a.a_fkey, reason: ' '}\n", `ondelete.yaml:4:45: purge.through[0].reason: empty reason (say why purge may delete these rows)`},
+		{"purge through bad constraint", v + "purge:\n  through:\n    - {constraint: a_fkey, reason: r}\n", `ondelete.yaml:4:20: purge.through[0].constraint: invalid constraint "a_fkey": want schema.table.constraint, found 1 part (quote parts that contain dots); e.g. public.audit_log.audit_log_user_id_fkey`},
+		{"purge through duplicate", v + "purge:\n  through:\n    - {constraint: public.a.a_fkey, reason: r}\n    - {constraint: public.a.a_fkey, reason: s}\n", `ondelete.yaml:5:7: purge.through[1]: duplicate entry for public.a.a_fkey (first at line 4)`},
 
 		// roots.
 		{"roots mapping", v + "roots: {users: 1}\n", `ondelete.yaml:2:8: roots: want a list of table names, found a mapping`},

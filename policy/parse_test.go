@@ -132,7 +132,7 @@ exceptions:
 lints:
 `
 	_, err := Parse([]byte(in), "ondelete.yaml")
-	if err == nil || err.Error() != `ondelete.yaml:15:1: unknown key "anchors" (want version, roots, rules, exceptions or lints)` {
+	if err == nil || err.Error() != `ondelete.yaml:15:1: unknown key "anchors" (want version, roots, rules, exceptions, lints or purge)` {
 		t.Fatalf("unknown top-level key with null value: err = %v", err)
 	}
 	in = in[:len(in)-len("anchors:\nexceptions:\nlints:\n")] + "exceptions:\nlints:\n"

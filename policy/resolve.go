@@ -80,6 +80,11 @@ func (p *Policy) Resolve(s *catalog.Snapshot) (roots []catalog.TableName, warnin
 			warnings = append(warnings, warningf(e.Pos, path, "exception never applies: rule %q does not match %s", e.Rule, fk.Key()))
 		}
 	}
+	for i, t := range p.Purge.Through {
+		if findFK(s, t.Key, t.typed) == nil {
+			warnings = append(warnings, warningf(t.Pos, index("purge.through", i), "constraint %s not found%s", t.Key, constraintHint(s, t.Key, t.typed)))
+		}
+	}
 	return roots, warnings, nil
 }
 

@@ -114,3 +114,40 @@ exceptions:
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestPurgeThrough: purge.through entries resolve to the constraints they
+// name, in either spelling; a name that matches nothing is a warning and
+// is left out, so purge never deletes through a constraint nobody named.
+func TestPurgeThrough(t *testing.T) {
+	tn := func(s, n string) catalog.TableName { return catalog.TableName{Schema: s, Name: n} }
+	s := snapshot(
+		[]catalog.TableName{tn("public", "users"), tn("public", "audit_log"), tn("public", "User"), tn("public", "Session")},
+		catalog.ForeignKey{Schema: "public", Table: "audit_log", Name: "audit_log_user_id_fkey", Columns: []string{"user_id"}, RefSchema: "public", RefTable: "users"},
+		catalog.ForeignKey{Schema: "public", Table: "Session", Name: "Session_userId_fkey", Columns: []string{"userId"}, RefSchema: "public", RefTable: "User"},
+	)
+	p, err := Parse([]byte(`version: 1
+purge:
+  through:
+    - {constraint: public.audit_log.audit_log_user_id_fkey, reason: audit copies go with the user}
+    - {constraint: public.Session.Session_userId_fkey, reason: typed as seen}
+    - {constraint: public.audit_log.audit_log_usr_id_fkey, reason: typo}
+`), "ondelete.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []catalog.ConstraintKey{
+		{Schema: "public", Table: "audit_log", Name: "audit_log_user_id_fkey"},
+		{Schema: "public", Table: "Session", Name: "Session_userId_fkey"},
+	}
+	if diff := cmp.Diff(want, p.PurgeThroughKeys(s)); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	_, warnings, err := p.Resolve(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantWarnings := []string{`ondelete.yaml:6:7: purge.through[2]: constraint public.audit_log.audit_log_usr_id_fkey not found; did you mean public.audit_log.audit_log_user_id_fkey?`}
+	if diff := cmp.Diff(wantWarnings, warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
