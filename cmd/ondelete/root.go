@@ -32,7 +32,7 @@ local installation and apply the --migrations directory to it.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see --help)", err)
 	})
-	root.AddCommand(newInspectCmd(), newGraphCmd(), newInitCmd(), newCheckCmd(), newPlanCmd(), newMigrateCmd())
+	root.AddCommand(newInspectCmd(), newGraphCmd(), newInitCmd(), newCheckCmd(), newPlanCmd(), newMigrateCmd(), newExplainCmd())
 	return root
 }
 
