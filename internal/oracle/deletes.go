@@ -50,7 +50,7 @@ func DeleteExperiments(ctx context.Context, conn *pgx.Conn, snap *catalog.Snapsh
 		return nil, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	x := &experimenter{tx: tx, snap: snap, g: g, gen: rowgen.New(tx, snap), fks: map[string]*catalog.ForeignKey{}}
+	x := &experimenter{tx: tx, snap: snap, g: g, gen: rowgen.New(tx, snap, rowgen.Options{Replica: true}), fks: map[string]*catalog.ForeignKey{}}
 	for i := range snap.ForeignKeys {
 		fk := &snap.ForeignKeys[i]
 		x.fks[fk.Key().String()] = fk

@@ -25,9 +25,24 @@ type Row struct {
 type Gen struct {
 	tx      pgx.Tx
 	snap    *catalog.Snapshot
+	replica bool
 	counter int64
 	types   map[string]typeInfo
 	checks  map[catalog.TableName][]checkDef
+}
+
+// Options tune a generator.
+type Options struct {
+	// Replica makes every Insert switch the transaction to
+	// session_replication_role = replica first (superuser only), so
+	// foreign keys need no parent rows and user triggers stay quiet. When
+	// false, rows are inserted in whatever mode the caller set.
+	Replica bool
+	// Counter is where the counter that makes synthetic values unique
+	// starts (default 1000). Callers that may run concurrently on one
+	// database start it at different places, so their rows do not wait
+	// on each other's uncommitted unique keys.
+	Counter int64
 }
 
 // typeInfo is what rowgen needs about a column type to invent a value.
@@ -38,13 +53,13 @@ type typeInfo struct {
 }
 
 // New returns a generator working in tx.
-func New(tx pgx.Tx, snap *catalog.Snapshot) *Gen {
-	return &Gen{tx: tx, snap: snap, counter: 1000, types: map[string]typeInfo{}, checks: map[catalog.TableName][]checkDef{}}
+func New(tx pgx.Tx, snap *catalog.Snapshot, opts Options) *Gen {
+	if opts.Counter == 0 {
+		opts.Counter = 1000
+	}
+	return &Gen{tx: tx, snap: snap, replica: opts.Replica, counter: opts.Counter,
+		types: map[string]typeInfo{}, checks: map[catalog.TableName][]checkDef{}}
 }
-
-// ErrUnsatisfiable is wrapped when no combination of candidate values was
-// accepted by the table's constraints.
-var ErrUnsatisfiable = errors.New("could not synthesise a row")
 
 // maxAttempts bounds the retries with other candidate values.
 const maxAttempts = 12
@@ -52,42 +67,51 @@ const maxAttempts = 12
 // Insert adds one row to table. pinned maps column names to text values
 // (nil for NULL) that must be used as given; other NOT NULL columns without
 // a default get synthetic values; nullable columns stay NULL unless pinned.
-// When a CHECK constraint rejects a row, the columns it mentions move on to
-// their next candidate value.
+// Columns filled by a sequence (identity, or a nextval default) always get
+// an explicit value instead, because nextval is not rolled back with the
+// transaction: a synthetic row must leave no trace. When a constraint
+// rejects a row, the columns it mentions move on to their next candidate;
+// when every attempt fails, the error is an *UnsatisfiableError.
 func (g *Gen) Insert(ctx context.Context, table catalog.TableName, pinned map[string]*string) (*Row, error) {
 	t := g.snap.Table(table)
 	if t == nil {
 		return nil, fmt.Errorf("table %s is not in the snapshot", table)
 	}
-	if _, err := g.tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
-		return nil, fmt.Errorf("entering replica mode: %w", err)
+	for _, c := range t.Columns {
+		if _, ok := pinned[c.Name]; ok && c.Generated {
+			return nil, &GeneratedColumnError{Table: table, Column: c.Name}
+		}
+	}
+	if g.replica {
+		if _, err := g.tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+			return nil, fmt.Errorf("entering replica mode: %w", err)
+		}
 	}
 	turn := map[string]int{} // per column: which candidate to use
-	var lastErr error
+	var lastErr *pgconn.PgError
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var cols, exprs []string
 		var args []any
 		overriding := false
 		for _, c := range t.Columns {
 			if v, ok := pinned[c.Name]; ok {
-				if c.Generated {
-					continue
-				}
 				cols = append(cols, ident.Quote(c.Name))
 				args = append(args, v)
 				exprs = append(exprs, fmt.Sprintf("$%d::text::%s", len(args), c.Type))
 				overriding = overriding || c.Identity == "always"
 				continue
 			}
-			if c.Generated || c.Identity != "" || c.Default != "" || !c.NotNull {
+			seq := Sequenced(c)
+			if c.Generated || (!seq && (c.Default != "" || !c.NotNull)) {
 				continue
 			}
-			expr, err := g.candidate(ctx, t, c, turn[c.Name])
+			expr, err := g.candidate(ctx, t, c, seq, turn[c.Name])
 			if err != nil {
 				return nil, err
 			}
 			cols = append(cols, ident.Quote(c.Name))
 			exprs = append(exprs, expr)
+			overriding = overriding || c.Identity == "always"
 		}
 		row, err := g.try(ctx, t, cols, exprs, args, overriding)
 		if err == nil {
@@ -97,10 +121,16 @@ func (g *Gen) Insert(ctx context.Context, table catalog.TableName, pinned map[st
 		if !errors.As(err, &pgErr) || !retryable(pgErr.Code) {
 			return nil, fmt.Errorf("inserting into %s: %w", table, err)
 		}
-		lastErr = err
+		lastErr = pgErr
 		g.advance(ctx, t, pgErr, turn)
 	}
-	return nil, fmt.Errorf("%w for %s: %v", ErrUnsatisfiable, table, lastErr)
+	return nil, &UnsatisfiableError{Table: table, Attempts: maxAttempts, Last: lastErr}
+}
+
+// Sequenced reports whether a column is filled by a sequence when no value
+// is given: an identity column, or a default that calls nextval.
+func Sequenced(c catalog.Column) bool {
+	return c.Identity != "" || strings.Contains(strings.ToLower(c.Default), "nextval(")
 }
 
 // advance moves the columns an error names (or every column, when it names
@@ -188,9 +218,10 @@ func (g *Gen) try(ctx context.Context, t *catalog.Table, cols, exprs []string, a
 }
 
 // candidate returns a SQL expression for column c, varying with attempt:
-// literals found in the table's CHECK constraints first, then values of the
-// column's type category made unique by a counter.
-func (g *Gen) candidate(ctx context.Context, t *catalog.Table, c catalog.Column, attempt int) (string, error) {
+// for a sequence-filled column (seq) values far from any the sequence
+// hands out, then literals found in the table's CHECK constraints, then
+// values of the column's type category made unique by a counter.
+func (g *Gen) candidate(ctx context.Context, t *catalog.Table, c catalog.Column, seq bool, attempt int) (string, error) {
 	ti, err := g.typeOf(ctx, c.Type)
 	if err != nil {
 		return "", err
@@ -198,6 +229,9 @@ func (g *Gen) candidate(ctx context.Context, t *catalog.Table, c catalog.Column,
 	g.counter++
 	n := g.counter
 	var cands []string
+	if seq {
+		cands = append(cands, sequenceValues(ti.base, n)...)
+	}
 	for _, lit := range g.literals(ctx, t, c.Name) {
 		if strings.HasPrefix(lit, "^") {
 			if ex, ok := exampleFor(lit, n*7919); ok {
@@ -311,6 +345,21 @@ func (g *Gen) literals(ctx context.Context, t *catalog.Table, column string) []s
 		}
 	}
 	return lits
+}
+
+// sequenceValues are candidates for a column a sequence would fill: the
+// bottom of the integer range first (sequences count up from 1, so no
+// existing row is there), then its top for tables whose CHECK wants
+// positive keys. They stay within int4 for int4 and int8 alike, because a
+// referencing column is often narrower than the key it references.
+func sequenceValues(base string, n int64) []string {
+	switch base {
+	case "int2":
+		return []string{fmt.Sprint(-32768 + n%30000), fmt.Sprint(32767 - n%30000)}
+	case "int4", "int8", "numeric":
+		return []string{fmt.Sprint(-2147483648 + n), fmt.Sprint(2147483647 - n)}
+	}
+	return nil
 }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
