@@ -1,0 +1,132 @@
+package synthdata
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/ondelete/ondelete/catalog"
+	"github.com/ondelete/ondelete/ident"
+)
+
+// candidate is a possible root with its simulated reach.
+type candidate struct {
+	table, row, reach int
+}
+
+// chooseRoots ranks the owner rows of every table by simulated reach and
+// returns the best Options.Roots, the first drawn among the top three so
+// that seeds do not all pick the same hub.
+func (g *generator) chooseRoots(s *simulator) []candidate {
+	var cands []candidate
+	for ti := range g.tables {
+		for r := 0; r < min(g.opts.Owners, len(g.tables[ti].Rows)); r++ {
+			cands = append(cands, candidate{ti, r, s.cascade(rowID{ti, r}).reach()})
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int { return b.reach - a.reach })
+	cands = cands[:min(len(cands), g.opts.Roots)]
+	first := g.rnd.intn(min(3, len(cands)))
+	cands[0], cands[first] = cands[first], cands[0]
+	return cands
+}
+
+// root describes candidate c for the caller.
+func (g *generator) root(c candidate) Root {
+	t := &g.schema.Tables[c.table]
+	r := Root{Table: t.TableName(), KeyColumns: slices.Clone(t.PrimaryKey), Reach: c.reach}
+	for _, col := range t.PrimaryKey {
+		r.KeyValues = append(r.KeyValues, *g.tables[c.table].Rows[c.row][g.colIndex(c.table, col)])
+	}
+	return r
+}
+
+// defaults gives the columns of some ON DELETE SET DEFAULT foreign keys a
+// DEFAULT naming a parent row. With probability KeepBlockerRate the row is
+// any row (possibly one the root's DELETE removes, which then fails on the
+// foreign key); otherwise it is one the DELETE keeps.
+func (g *generator) defaults(s *simulator, del deletion) {
+	for k := range s.fks {
+		f := &s.fks[k]
+		if f.fk.OnDelete != catalog.SetDefault || !g.rnd.chance(g.opts.DefaultRefRate) {
+			continue
+		}
+		rows := g.tables[f.parent].Rows
+		var p int
+		if g.rnd.chance(g.opts.KeepBlockerRate) {
+			p = g.rnd.intn(len(rows))
+		} else if p = g.survivor(f.parent, del); p < 0 {
+			continue
+		}
+		t := &g.schema.Tables[f.child]
+		for i, c := range f.childCols {
+			t.Columns[c].Default = literal(t.Columns[c].Type, *rows[p][f.parentCols[i]])
+		}
+	}
+}
+
+// unblock moves the references of NO ACTION and RESTRICT foreign keys that
+// would block the root's DELETE, except for a KeepBlockerRate share of the
+// foreign keys. A reference from a row the DELETE itself removes, no
+// deeper than the row it references, is left alone: PostgreSQL checks it
+// after that row is gone (see graph.TimingAfterCascades).
+func (g *generator) unblock(s *simulator, del deletion) {
+	for k := range s.fks {
+		f := &s.fks[k]
+		if !f.fk.OnDelete.Blocks() || g.rnd.chance(g.opts.KeepBlockerRate) {
+			continue
+		}
+		nullable := !g.anyNotNull(f.child, f.fk.Columns)
+		parent := g.tables[f.parent].Rows
+		for r, row := range g.tables[f.child].Rows {
+			key, ok := keyOf(row, f.childCols)
+			if !ok {
+				continue
+			}
+			p, found := f.parents[key]
+			if !found {
+				continue
+			}
+			pd, gone := del.depth[rowID{f.parent, p}]
+			if !gone {
+				continue
+			}
+			if cd, deleted := del.depth[rowID{f.child, r}]; deleted && cd <= pd {
+				continue
+			}
+			switch p := g.survivor(f.parent, del); {
+			case p >= 0:
+				for i, c := range f.childCols {
+					row[c] = parent[p][f.parentCols[i]]
+				}
+			case nullable:
+				for _, c := range f.childCols {
+					row[c] = nil
+				}
+			}
+		}
+	}
+}
+
+// survivor draws a row of table ti that del does not delete, or -1.
+func (g *generator) survivor(ti int, del deletion) int {
+	n := len(g.tables[ti].Rows)
+	start := g.rnd.intn(n)
+	for i := range n {
+		r := (start + i) % n
+		if _, gone := del.depth[rowID{ti, r}]; !gone {
+			return r
+		}
+	}
+	return -1
+}
+
+// literal writes v as a constant of type typ for a DEFAULT clause.
+func literal(typ, v string) string {
+	switch typ {
+	case "bigint", "integer", "smallint":
+		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return v
+		}
+	}
+	return ident.Literal(v)
+}
