@@ -1,0 +1,203 @@
+// Command purgebench measures deleting one user who owns a million rows,
+// the purge issue's benchmark: PostgreSQL's own cascading DELETE against
+// package purge's batched, leaves-first deletion, while a concurrent
+// writer works on other users' rows of the same tables.
+//
+//	go run ./bench/cmd/purgebench                          # 1,000,000 rows, 25 tables
+//	go run ./bench/cmd/purgebench -rows 100000 -rounds 1   # a quick run
+//	go run ./bench/cmd/purgebench -rows 100000 -batch 500,2000,10000
+//
+// It starts a throwaway PostgreSQL server (pgtemp; or uses -dsn, a role
+// that may create databases) and loads a template database: users with
+// organisations, members, invitations, tags, projects, a folder tree
+// (self-referencing), documents, versions and their reviews (a composite
+// foreign key), tags, subscriptions, threaded comments, reactions,
+// attachments in chunks, tasks and their items, events, notifications, an
+// audit log and more (-tables), every referencing column indexed, most
+// keys ON DELETE CASCADE and four ON DELETE SET NULL (other users' rows
+// that the target user last edited, invited, reviewed or was assigned
+// keep their rows). The target user owns about -rows rows; -others other
+// users own -others-ratio times as many between them.
+//
+// Each round clones the template once per contender (CREATE DATABASE ...
+// TEMPLATE, so every contender starts from identical data), VACUUM
+// ANALYZEs the clone, runs the writer alone for -idle (its idle latency),
+// then runs the contender with the writer still going: native, one
+// DELETE FROM users WHERE id = $1 (its one transaction is the whole
+// deletion); purge, purge.Run with each -batch size, timed from inspecting
+// the catalog to its last commit; chunked, a hand-written application-style
+// deletion (the user's organisations one per transaction, then the
+// per-user tables in batches, then the user) as a point of comparison.
+// The order rotates per round. The longest transaction is measured twice,
+// on the client (a pgx tracer timing each transaction from its first
+// statement to its commit) and on the server (pg_stat_activity's
+// xact_start polled every -sample). The writer's transactions are short
+// ones a web application makes (a comment and the document's last editor,
+// an event and the project's last editor, a task item, a version, an
+// invitation's resend), on rows the deletion keeps, among them rows it
+// nulls.
+//
+// After each contender it checks the deletion: the user is gone, no
+// column references it, every contender of the round deleted the same
+// number of rows from every table. It prints total time, longest
+// transaction, the writer's worst and p99 latency, rows deleted and the
+// verdict against the targets. The server is stopped on exit,
+// Ctrl-C included.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the parsed command line.
+type config struct {
+	dsn         string
+	rows        int64
+	tables      int
+	others      int
+	othersRatio float64
+	batches     []int
+	rounds      int
+	writers     int
+	idle        time.Duration
+	sampleEvery time.Duration
+	contenders  []string
+	seed        uint64
+	settings    settingsFlag
+}
+
+// Contender names of -contenders.
+const (
+	contNative  = "native"
+	contPurge   = "purge"
+	contChunked = "chunked"
+)
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "purgebench:", err)
+		os.Exit(2)
+	}
+	if err := run(context.Background(), cfg, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "purgebench:", err)
+		os.Exit(1)
+	}
+}
+
+// parseFlags reads and validates the command line.
+func parseFlags(args []string) (*config, error) {
+	fs := flag.NewFlagSet("purgebench", flag.ContinueOnError)
+	cfg := &config{settings: settingsFlag{}}
+	var batches, contenders string
+	fs.StringVar(&cfg.dsn, "dsn", "", "an existing server to use (a role that may create databases); default: a throwaway server")
+	fs.Int64Var(&cfg.rows, "rows", 1_000_000, "rows the target user owns, about")
+	fs.IntVar(&cfg.tables, "tables", len(coreTables), fmt.Sprintf("tables in the schema, at least %d (more add plain child tables)", len(coreTables)))
+	fs.IntVar(&cfg.others, "others", 50, "other users, whose rows the writer works on")
+	fs.Float64Var(&cfg.othersRatio, "others-ratio", 1, "rows of all other users together ÷ the target's rows")
+	fs.StringVar(&batches, "batch", "0", "purge batch sizes, comma-separated (0: purge's default); each is a contender")
+	fs.IntVar(&cfg.rounds, "rounds", 1, "rounds; each runs every contender once on a fresh clone, in an order rotated per round")
+	fs.IntVar(&cfg.writers, "writers", 2, "concurrent writer goroutines, one connection each")
+	fs.DurationVar(&cfg.idle, "idle", 3*time.Second, "how long the writer runs alone before each contender (its idle latency)")
+	fs.DurationVar(&cfg.sampleEvery, "sample", 5*time.Millisecond, "poll pg_stat_activity for the contender's open transaction this often")
+	fs.StringVar(&contenders, "contenders", "native,purge,chunked", "contenders, comma-separated: native, purge, chunked")
+	fs.Uint64Var(&cfg.seed, "seed", 7, "seed of the writer's random choices")
+	fs.Var(cfg.settings, "set", "server setting name=value for the throwaway server (repeatable; over the defaults "+defaultSettings.String()+")")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if cfg.batches, err = parseInts(batches); err != nil {
+		return nil, fmt.Errorf("-batch: %w", err)
+	}
+	for _, c := range strings.Split(contenders, ",") {
+		c = strings.TrimSpace(c)
+		switch c {
+		case contNative, contPurge, contChunked:
+			if slices.Contains(cfg.contenders, c) {
+				return nil, fmt.Errorf("-contenders names %s twice", c)
+			}
+			cfg.contenders = append(cfg.contenders, c)
+		default:
+			return nil, fmt.Errorf("-contenders: unknown contender %q, want native, purge or chunked", c)
+		}
+	}
+	switch {
+	case cfg.rows < 1000:
+		return nil, fmt.Errorf("-rows is %d, want at least 1000", cfg.rows)
+	case cfg.tables < len(coreTables):
+		return nil, fmt.Errorf("-tables is %d, want at least %d", cfg.tables, len(coreTables))
+	case cfg.others < 5:
+		return nil, fmt.Errorf("-others is %d, want at least 5", cfg.others)
+	case cfg.othersRatio <= 0:
+		return nil, fmt.Errorf("-others-ratio is %g, want more than 0", cfg.othersRatio)
+	case cfg.rounds < 1:
+		return nil, fmt.Errorf("-rounds is %d, want at least 1", cfg.rounds)
+	case cfg.writers < 0:
+		return nil, fmt.Errorf("-writers is %d, want 0 or more", cfg.writers)
+	case cfg.idle <= 0 && cfg.writers > 0:
+		return nil, fmt.Errorf("-idle is %s, want more than 0", cfg.idle)
+	case cfg.sampleEvery <= 0:
+		return nil, fmt.Errorf("-sample is %s, want more than 0", cfg.sampleEvery)
+	case cfg.dsn != "" && len(cfg.settings) > 0:
+		return nil, fmt.Errorf("-set configures the throwaway server; with -dsn, configure the server itself")
+	}
+	return cfg, nil
+}
+
+// parseInts reads a comma-separated list of sizes, each 0 or more.
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("want whole numbers 0 or more, got %q", f)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// defaultSettings size the throwaway server for a few gigabytes of data:
+// pgtemp's 32MB of shared buffers would make the figures a measure of the
+// page cache, and a checkpoint in the middle of a contender would land on
+// one side only.
+var defaultSettings = settingsFlag{"shared_buffers": "1GB", "max_wal_size": "8GB", "checkpoint_timeout": "1h"}
+
+// settingsFlag collects -set name=value pairs.
+type settingsFlag map[string]string
+
+func (f settingsFlag) String() string {
+	names := slices.Sorted(maps.Keys(f))
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + "=" + f[n]
+	}
+	return strings.Join(parts, " ")
+}
+
+func (f settingsFlag) Set(v string) error {
+	name, value, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("want name=value, got %q", v)
+	}
+	f[strings.TrimSpace(name)] = value
+	return nil
+}

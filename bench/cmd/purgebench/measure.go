@@ -1,0 +1,267 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ondelete/ondelete/ident"
+	"github.com/ondelete/ondelete/pgtemp"
+)
+
+// result is one contender's figures in one round.
+type result struct {
+	c     *contender
+	round int
+	// total is the contender's wall-clock time, first statement to last
+	// commit.
+	total time.Duration
+	out   *outcome
+	// clientTxs are the contender's transactions as its traced
+	// connection saw them; server is the sampler's view.
+	clientTxs []txSpan
+	server    serverView
+	// idle and during are the writer's latencies alone and while the
+	// contender ran.
+	idle, during latencies
+	writerErrs   []error
+	// deleted is rows deleted per table, deletedTotal their sum.
+	deleted      map[string]int64
+	deletedTotal int64
+}
+
+// longestClient is the longest transaction the tracer timed.
+func (r *result) longestClient() txSpan {
+	var l txSpan
+	for _, s := range r.clientTxs {
+		if s.length() > l.length() {
+			l = s
+		}
+	}
+	return l
+}
+
+// longestClientWrite is the longest transaction that wrote.
+func (r *result) longestClientWrite() txSpan {
+	var l txSpan
+	for _, s := range r.clientTxs {
+		if s.wrote && s.length() > l.length() {
+			l = s
+		}
+	}
+	return l
+}
+
+func failedNote(r *result) string {
+	if r.during.Failed+r.idle.Failed == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d writer transactions failed)", r.during.Failed+r.idle.Failed)
+}
+
+// measure runs contender c on a fresh clone of the template, with the
+// writer going, and checks what it deleted.
+func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result, err error) {
+	name := fmt.Sprintf("purgebench_r%d_%s", round, c.id)
+	dsn, err := b.clone(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), b.admin, name)) }()
+	cs, err := b.connect(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, cs.close(context.WithoutCancel(ctx))) }()
+
+	r := &result{c: c, round: round}
+	if _, err := cs.contender.Exec(ctx, "VACUUM (ANALYZE)"); err != nil {
+		return nil, fmt.Errorf("vacuuming the clone: %w", err)
+	}
+	if _, err := cs.contender.Exec(ctx, "CHECKPOINT"); err != nil {
+		return nil, fmt.Errorf("checkpointing: %w", err)
+	}
+	before, err := countRows(ctx, cs.contender, b.ds.tables)
+	if err != nil {
+		return nil, err
+	}
+
+	load := startWriters(ctx, cs.writers, b.ds.pick, b.cfg.seed+uint64(round), b.now)
+	idleFrom := b.now()
+	time.Sleep(b.cfg.idle)
+	idle := window{idleFrom, b.now()}
+
+	cs.tracer.take()
+	stopSampling := cs.sampler.watch(ctx, cs.contender.PgConn().PID(), cs.writerPIDs())
+	start := b.now()
+	r.out, err = c.run(ctx, cs.contender)
+	end := b.now()
+	stopSampling()
+	samples, inserted, writerErrs := load.stop()
+	if err != nil {
+		return nil, err
+	}
+	r.total = end - start
+	r.clientTxs = cs.tracer.take()
+	if r.server, err = cs.sampler.view(); err != nil {
+		return nil, err
+	}
+	r.idle = summarize(samples, idle)
+	r.during = summarize(samples, window{start, end})
+	r.writerErrs = writerErrs
+
+	after, err := countRows(ctx, cs.contender, b.ds.tables)
+	if err != nil {
+		return nil, err
+	}
+	r.deleted = map[string]int64{}
+	for t, n := range before {
+		if d := n + inserted[t] - after[t]; d != 0 {
+			r.deleted[t] = d
+			r.deletedTotal += d
+		}
+	}
+	if err := b.checkGone(ctx, cs.contender); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// clone creates database name as a copy of the template. FILE_COPY
+// (PostgreSQL 15+) copies the files instead of logging every page.
+func (b *bench) clone(ctx context.Context, name string) (string, error) {
+	if err := pgtemp.DropDatabaseAt(ctx, b.admin, name); err != nil {
+		return "", err
+	}
+	conn, err := pgx.Connect(ctx, b.admin)
+	if err != nil {
+		return "", fmt.Errorf("connecting to %s: %w", pgtemp.RedactDSN(b.admin), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	sql := "CREATE DATABASE " + ident.Quote(name) + " TEMPLATE " + ident.Quote(templateDB)
+	if b.env.versionNum >= 150000 {
+		sql += " STRATEGY FILE_COPY"
+	}
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		return "", fmt.Errorf("cloning the template: %w", err)
+	}
+	return pgtemp.WithDatabase(b.admin, name)
+}
+
+// checkGone fails unless the target user is gone and no column still
+// references it.
+func (b *bench) checkGone(ctx context.Context, conn *pgx.Conn) error {
+	sql := "SELECT 'users.id', count(*) FROM users WHERE id = $1"
+	for _, t := range b.ds.tables {
+		for _, c := range t.userRefs {
+			sql += " UNION ALL SELECT " + ident.Literal(t.name+"."+c) + ", count(*) FROM " + ident.Quote(t.name) + " WHERE " + ident.Quote(c) + " = $1"
+		}
+	}
+	rows, err := conn.Query(ctx, sql, targetUser)
+	if err != nil {
+		return fmt.Errorf("checking the deletion: %w", err)
+	}
+	var left []string
+	var col string
+	var n int64
+	if _, err := pgx.ForEachRow(rows, []any{&col, &n}, func() error {
+		if n > 0 {
+			left = append(left, fmt.Sprintf("%s: %d", col, n))
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("checking the deletion: %w", err)
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("checking the deletion: rows still reference the target user: %v", left)
+	}
+	return nil
+}
+
+// sameDeletions fails unless every result deleted as many rows from every
+// table as the first: the clones start identical and the writer never
+// touches the target's rows, so any difference is a contender's mistake.
+func sameDeletions(rs []*result) error {
+	for _, r := range rs[1:] {
+		for t, n := range rs[0].deleted {
+			if r.deleted[t] != n {
+				return fmt.Errorf("%s deleted %d rows from %s, %s %d", r.c.name, r.deleted[t], t, rs[0].c.name, n)
+			}
+		}
+		for t, n := range r.deleted {
+			if _, ok := rs[0].deleted[t]; !ok {
+				return fmt.Errorf("%s deleted %d rows from %s, %s none", r.c.name, n, t, rs[0].c.name)
+			}
+		}
+	}
+	return nil
+}
+
+// conns are the connections of one clone.
+type conns struct {
+	contender *pgx.Conn
+	tracer    *txTracer
+	writers   []*pgx.Conn
+	sampler   *sampler
+}
+
+func (c *conns) writerPIDs() []uint32 {
+	pids := make([]uint32, len(c.writers))
+	for i, w := range c.writers {
+		pids[i] = w.PgConn().PID()
+	}
+	return pids
+}
+
+// connect opens the traced contender connection, one per writer and the
+// sampler's.
+func (b *bench) connect(ctx context.Context, dsn string) (*conns, error) {
+	cc, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parsing the DSN: %w", err)
+	}
+	cs := &conns{tracer: &txTracer{now: b.now}}
+	open := func(app string, tracer pgx.QueryTracer) (*pgx.Conn, error) {
+		c := cc.Copy()
+		c.RuntimeParams["application_name"] = app
+		c.Tracer = tracer
+		conn, err := pgx.ConnectConfig(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("connecting the %s: %w", app, err)
+		}
+		return conn, nil
+	}
+	if cs.contender, err = open("purgebench contender", cs.tracer); err != nil {
+		return nil, err
+	}
+	for range b.cfg.writers {
+		w, err := open("purgebench writer", nil)
+		if err != nil {
+			return nil, errors.Join(err, cs.close(ctx))
+		}
+		cs.writers = append(cs.writers, w)
+	}
+	s, err := open("purgebench sampler", nil)
+	if err != nil {
+		return nil, errors.Join(err, cs.close(ctx))
+	}
+	cs.sampler = &sampler{conn: s, every: b.cfg.sampleEvery}
+	return cs, nil
+}
+
+func (c *conns) close(ctx context.Context) error {
+	var errs []error
+	for _, w := range c.writers {
+		errs = append(errs, w.Close(ctx))
+	}
+	if c.sampler != nil {
+		errs = append(errs, c.sampler.conn.Close(ctx))
+	}
+	if c.contender != nil {
+		errs = append(errs, c.contender.Close(ctx))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// The targets for purge.
+const (
+	targetRatio = 2.0
+	targetTx    = 200 * time.Millisecond
+	targetStall = 200 * time.Millisecond
+)
+
+// report prints the setup, one line per contender (medians over rounds,
+// worst cases over rounds), the ratio to native round by round, the
+// phases and the verdict.
+func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
+	w := &errWriter{w: out}
+	ds, cfg := b.ds, b.cfg
+	var deleted int64
+	tables := 0
+	if len(rs) > 0 {
+		deleted, tables = rs[0].deletedTotal, len(rs[0].deleted)
+	}
+	w.printf("\npurgebench: one user owning %s rows in %d tables (of %d), %s rows in all (%s); %d writer(s); %d round(s)\n",
+		thousands(deleted), tables, len(ds.tables), thousands(ds.totalRows), ds.size, cfg.writers, cfg.rounds)
+	w.printf("%s\n\n", b.env.header())
+
+	byC := map[*contender][]*result{}
+	for _, r := range rs {
+		byC[r.c] = append(byC[r.c], r)
+	}
+	var native *contender
+	for _, c := range cs {
+		if c.id == contNative {
+			native = c
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "contender\ttotal\t÷ native\tlongest tx\tlongest write tx\tlongest tx (server)\ttransactions\twriter idle p99\twriter p99\twriter max\trows deleted\t")
+	for _, c := range cs {
+		s := summarizeContender(byC[c], byC[native])
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.name, dur(s.total), s.ratioText(),
+			dur(s.longest), dur(s.longestWrite), dur(s.longestServer), thousands(int64(s.transactions)),
+			dur(s.idleP99), dur(s.p99), dur(s.writerMax), thousands(s.deleted))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	w.printf("%s", "\ntotal: median over rounds, from the first statement to the last commit (purge: from inspecting the catalog);\n" +
+		"÷ native: the median of the per-round ratios, each contender against native in the same round;\n" +
+		"longest tx: the longest over rounds of any transaction as the client timed it (BEGIN or first statement to\n" +
+		"COMMIT), longest write tx the longest of those that wrote; longest tx (server): pg_stat_activity's\n" +
+		"now() - xact_start, polled every " + cfg.sampleEvery.String() + " (a lower bound, short by less than one poll);\n" +
+		"writer: latency of the writer's transactions, alone for " + cfg.idle.String() + " before (idle p99) and in flight while\n" +
+		"the contender ran (median p99 over rounds, worst max over rounds).\n")
+
+	if cfg.rounds > 1 && native != nil {
+		w.printf("\nround by round, total (÷ native):\n")
+		for _, c := range cs {
+			var parts []string
+			for i, r := range byC[c] {
+				parts = append(parts, fmt.Sprintf("%s (%.2f×)", dur(r.total), r.total.Seconds()/byC[native][i].total.Seconds()))
+			}
+			w.printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
+		}
+	}
+	for _, c := range cs {
+		r := byC[c][0]
+		if len(r.out.phases) > 0 {
+			var parts []string
+			for _, p := range r.out.phases {
+				parts = append(parts, p.name+" "+dur(p.took))
+			}
+			w.printf("\n%s, round 1: %s\n", c.name, strings.Join(parts, ", "))
+		}
+		if r.out.longestReported > 0 {
+			w.printf("%s, round 1: longest batch by its own account %s over %d transactions\n", c.name, dur(r.out.longestReported), r.out.transactions)
+		}
+	}
+	w.printf("\nwriter lock waits seen by the sampler (polls in which a writer waited on a lock, of all polls):\n")
+	for _, c := range cs {
+		var parts []string
+		for _, r := range byC[c] {
+			parts = append(parts, fmt.Sprintf("%d of %d", r.server.lockWaits, r.server.polls))
+		}
+		w.printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
+	}
+	for _, r := range rs {
+		for _, err := range r.writerErrs {
+			w.printf("%s, round %d: first failed writer transaction: %v\n", r.c.name, r.round, err)
+		}
+	}
+
+	w.printf("\nverdict (targets: total ≤ %.0f× native, no transaction longer than %s, writer never stalls longer than %s):\n",
+		targetRatio, dur(targetTx), dur(targetStall))
+	for _, c := range cs {
+		if c.id == contNative {
+			continue
+		}
+		verdict(w, c, summarizeContender(byC[c], byC[native]))
+	}
+	if native != nil {
+		s := summarizeContender(byC[native], byC[native])
+		w.printf("  %s, for reference: one transaction of %s; the writer's worst wait %s\n", native.name, dur(s.longest), dur(s.writerMax))
+	}
+	return w.err
+}
+
+// contenderSummary is one contender over all rounds.
+type contenderSummary struct {
+	total, longest, longestWrite, longestServer time.Duration
+	idleP99, p99, writerMax                     time.Duration
+	ratio                                       float64 // 0 without native
+	transactions                                int
+	deleted                                     int64
+	longestIsRead                               bool
+}
+
+func (s contenderSummary) ratioText() string {
+	if s.ratio == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(s.ratio, 'f', 2, 64) + "×"
+}
+
+// summarizeContender takes medians of totals, per-round ratios and p99s,
+// and the worst of the longest transactions and of the writer's maxima.
+// native lists native's results in the same rounds, or is nil.
+func summarizeContender(rs, native []*result) contenderSummary {
+	var s contenderSummary
+	var totals, idle, p99 []time.Duration
+	var ratios []float64
+	for i, r := range rs {
+		totals = append(totals, r.total)
+		idle = append(idle, r.idle.P99)
+		p99 = append(p99, r.during.P99)
+		if l := r.longestClient(); l.length() > s.longest {
+			s.longest = l.length()
+			s.longestIsRead = !l.wrote
+		}
+		s.longestWrite = max(s.longestWrite, r.longestClientWrite().length())
+		s.longestServer = max(s.longestServer, r.server.longest)
+		s.writerMax = max(s.writerMax, r.during.Max)
+		s.transactions = max(s.transactions, len(r.clientTxs))
+		s.deleted = r.deletedTotal
+		if i < len(native) {
+			ratios = append(ratios, r.total.Seconds()/native[i].total.Seconds())
+		}
+	}
+	s.total, s.idleP99, s.p99 = median(totals), median(idle), median(p99)
+	if len(ratios) > 0 {
+		slices.Sort(ratios)
+		s.ratio = ratios[len(ratios)/2]
+		if len(ratios)%2 == 0 {
+			s.ratio = (ratios[len(ratios)/2-1] + ratios[len(ratios)/2]) / 2
+		}
+	}
+	return s
+}
+
+// verdict prints PASS or MISS for each target.
+func verdict(w *errWriter, c *contender, s contenderSummary) {
+	if s.ratio > 0 {
+		w.printf("  %s: total %.2f× native: %s\n", c.name, s.ratio, pass(s.ratio <= targetRatio))
+	}
+	what := "a write"
+	if s.longestIsRead {
+		what = "read-only"
+	}
+	w.printf("  %s: longest transaction %s (%s; the longest that wrote %s; server %s): %s\n", c.name,
+		dur(s.longest), what, dur(s.longestWrite), dur(s.longestServer), pass(max(s.longest, s.longestServer) <= targetTx))
+	w.printf("  %s: writer's worst latency %s (idle p99 %s): %s\n", c.name, dur(s.writerMax), dur(s.idleP99), pass(s.writerMax <= targetStall))
+}
+
+func pass(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "MISS"
+}
+
+// dur renders a duration with three significant figures.
+func dur(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
+	case d >= 10*time.Millisecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+	default:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms"
+	}
+}
+
+// thousands renders n with comma separators.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// errWriter keeps the first write error, so report checks once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// sampleSQL reads, for the watched backends, the open transaction's start
+// and age (on the server's clock), whether it has written (an xid is
+// assigned on the first write) and what the backend waits on.
+const sampleSQL = `SELECT pid, xact_start, clock_timestamp() - xact_start, backend_xid IS NOT NULL,
+	coalesce(wait_event_type || ':' || wait_event, '')
+FROM pg_stat_activity WHERE pid = ANY($1) AND xact_start IS NOT NULL`
+
+// serverTx is one transaction of the contender's backend as the sampler
+// saw it: its age at the last poll that found it open is a lower bound
+// of its length, short of it by less than one poll interval.
+type serverTx struct {
+	start time.Time
+	// seenAge is the largest age observed.
+	seenAge time.Duration
+	wrote   bool
+}
+
+// sampler polls pg_stat_activity from a connection of its own: the
+// server's view of how long the contender's transactions stay open, and
+// of the writers' lock waits, independent of any client-side timing.
+type sampler struct {
+	conn  *pgx.Conn
+	every time.Duration
+
+	mu         sync.Mutex
+	contender  uint32
+	writers    map[uint32]bool
+	txs        map[time.Time]*serverTx
+	polls      int
+	lockWaits  int            // polls in which some writer waited on a lock
+	waitEvents map[string]int // writer wait events seen, ×polls
+	err        error
+}
+
+// watch starts polling until ctx ends; the contender's backend is
+// contender, the writers' are writers.
+func (s *sampler) watch(ctx context.Context, contender uint32, writers []uint32) (stop func()) {
+	s.contender = contender
+	s.writers = map[uint32]bool{}
+	s.txs = map[time.Time]*serverTx{}
+	s.waitEvents = map[string]int{}
+	s.polls, s.lockWaits, s.err = 0, 0, nil
+	pids := append([]uint32{contender}, writers...)
+	for _, w := range writers {
+		s.writers[w] = true
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(s.every)
+		defer t.Stop()
+		for {
+			if err := s.poll(ctx, pids); err != nil {
+				if ctx.Err() == nil {
+					s.mu.Lock()
+					s.err = err
+					s.mu.Unlock()
+				}
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func (s *sampler) poll(ctx context.Context, pids []uint32) error {
+	rows, err := s.conn.Query(ctx, sampleSQL, pids)
+	if err != nil {
+		return fmt.Errorf("polling pg_stat_activity: %w", err)
+	}
+	var (
+		pid   uint32
+		start time.Time
+		age   time.Duration
+		wrote bool
+		wait  string
+	)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.polls++
+	locked := false
+	_, err = pgx.ForEachRow(rows, []any{&pid, &start, &age, &wrote, &wait}, func() error {
+		if pid == s.contender {
+			tx := s.txs[start]
+			if tx == nil {
+				tx = &serverTx{start: start}
+				s.txs[start] = tx
+			}
+			tx.seenAge = max(tx.seenAge, age)
+			tx.wrote = tx.wrote || wrote
+			return nil
+		}
+		if wait != "" {
+			s.waitEvents[wait]++
+			if len(wait) > 5 && wait[:5] == "Lock:" {
+				locked = true
+			}
+		}
+		return nil
+	})
+	if locked {
+		s.lockWaits++
+	}
+	if err != nil {
+		return fmt.Errorf("polling pg_stat_activity: %w", err)
+	}
+	return nil
+}
+
+// serverView is what the sampler saw during one contender.
+type serverView struct {
+	polls int
+	// longest and longestWrite are the longest transaction seen, and the
+	// longest that wrote; txs counts the distinct transactions seen.
+	longest, longestWrite time.Duration
+	txs                   int
+	// lockWaits counts polls in which a writer waited on a lock;
+	// waitEvents the writers' wait events, ×polls.
+	lockWaits  int
+	waitEvents map[string]int
+}
+
+// view summarises what the sampler saw; call it after stop.
+func (s *sampler) view() (serverView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := serverView{polls: s.polls, txs: len(s.txs), lockWaits: s.lockWaits, waitEvents: s.waitEvents}
+	for _, tx := range s.txs {
+		v.longest = max(v.longest, tx.seenAge)
+		if tx.wrote {
+			v.longestWrite = max(v.longestWrite, tx.seenAge)
+		}
+	}
+	return v, s.err
+}
