@@ -53,12 +53,12 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	w.printf("%s", "\ntotal: median over rounds, from the first statement to the last commit (purge: from inspecting the catalog);\n" +
-		"÷ native: the median of the per-round ratios, each contender against native in the same round;\n" +
-		"longest tx: the longest over rounds of any transaction as the client timed it (BEGIN or first statement to\n" +
-		"COMMIT), longest write tx the longest of those that wrote; longest tx (server): pg_stat_activity's\n" +
-		"now() - xact_start, polled every " + cfg.sampleEvery.String() + " (a lower bound, short by less than one poll);\n" +
-		"writer: latency of the writer's transactions, alone for " + cfg.idle.String() + " before (idle p99) and in flight while\n" +
+	w.printf("%s", "\ntotal: median over rounds, from the first statement to the last commit (purge: from inspecting the catalog);\n"+
+		"÷ native: the median of the per-round ratios, each contender against native in the same round;\n"+
+		"longest tx: the longest over rounds of any transaction as the client timed it (BEGIN or first statement to\n"+
+		"COMMIT), longest write tx the longest of those that wrote; longest tx (server): pg_stat_activity's\n"+
+		"now() - xact_start, polled every "+cfg.sampleEvery.String()+" (a lower bound, short by less than one poll);\n"+
+		"writer: latency of the writer's transactions, alone for "+cfg.idle.String()+" before (idle p99) and in flight while\n"+
 		"the contender ran (median p99 over rounds, worst max over rounds).\n")
 
 	if cfg.rounds > 1 && native != nil {
