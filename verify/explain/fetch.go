@@ -1,0 +1,215 @@
+package explain
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ondelete/ondelete/catalog"
+)
+
+// readRows runs one query over t and adds each row it returns to t,
+// calling fn with the row's index.
+func (c *collector) readRows(ctx context.Context, t *tableState, sql string, args []any, fn func(i int32)) error {
+	c.queries++
+	rows, err := c.q.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		i, err := c.add(t, rows.RawValues())
+		if err != nil {
+			return err
+		}
+		fn(i)
+	}
+	return rows.Err()
+}
+
+// add records one row read as text values (nil for NULL) and returns its
+// index; a row read before is found by identity and not copied again.
+// The values of a new row share one allocation.
+func (c *collector) add(t *tableState, raw [][]byte) (int32, error) {
+	if len(raw) != len(t.exprs) {
+		return 0, fmt.Errorf("reading %s: got %d columns, want %d", t.name, len(raw), len(t.exprs))
+	}
+	var id string
+	if len(t.keyIdx) == 1 {
+		if i, ok := t.byKey[string(raw[t.keyIdx[0]])]; ok {
+			return i, nil
+		}
+	} else {
+		parts := make([]string, len(t.keyIdx))
+		for j, k := range t.keyIdx {
+			parts[j] = string(raw[k])
+		}
+		id = strings.Join(parts, keySep)
+		if i, ok := t.byKey[id]; ok {
+			return i, nil
+		}
+	}
+	c.rows++
+	if c.opts.MaxRows > 0 && c.rows > c.opts.MaxRows {
+		return 0, fmt.Errorf("%w: more than %d rows reached", ErrTooManyRows, c.opts.MaxRows)
+	}
+	size := 0
+	for _, v := range raw {
+		if v == nil {
+			size += len(nullText)
+		} else {
+			size += len(v)
+		}
+	}
+	buf := make([]byte, 0, size)
+	for _, v := range raw {
+		if v == nil {
+			buf = append(buf, nullText...)
+		} else {
+			buf = append(buf, v...)
+		}
+	}
+	all := string(buf)
+	vals := make([]string, len(raw))
+	off := 0
+	for j, v := range raw {
+		n := len(v)
+		if v == nil {
+			n = len(nullText)
+		}
+		vals[j] = all[off : off+n]
+		off += n
+	}
+	if len(t.keyIdx) == 1 {
+		id = vals[t.keyIdx[0]]
+	}
+	i := int32(len(t.rows))
+	t.rows = append(t.rows, row{vals: vals, tid: parseTID(vals[0]), round: -1})
+	t.byKey[id] = i
+	return i, nil
+}
+
+// markDeletable records that a cascade chain reaches row i of t, queuing
+// its foreign keys to be followed. It reports whether the row was new to
+// that set.
+func (t *tableState) markDeletable(i int32) bool {
+	if t.rows[i].cand {
+		return false
+	}
+	t.rows[i].cand = true
+	t.frontier = append(t.frontier, i)
+	return true
+}
+
+// expand reads, from the rows in the frontiers, every row a cascade chain
+// reaches and every row referencing one of them, until nothing new turns
+// up: a fixed point over the graph's edges, one query per edge and batch
+// of new rows (one per batch for a table's cascading self-references,
+// which a recursive query follows to the end).
+func (c *collector) expand(ctx context.Context) error {
+	for {
+		progressed := false
+		for _, t := range c.tables {
+			if len(t.frontier) == 0 {
+				continue
+			}
+			progressed = true
+			rows := t.frontier
+			t.frontier = nil
+			if len(t.self) > 0 {
+				var err error
+				if rows, err = c.recurse(ctx, t, rows); err != nil {
+					return err
+				}
+			}
+			for _, e := range t.out {
+				if e.recursive {
+					continue
+				}
+				if err := c.follow(ctx, e, rows); err != nil {
+					return fmt.Errorf("following %s: %w", e.g.Constraint, err)
+				}
+			}
+		}
+		if !progressed {
+			return nil
+		}
+	}
+}
+
+// follow reads the rows of e.to referencing any of the given rows of
+// e.from; through a cascade they join the deletable rows.
+func (c *collector) follow(ctx context.Context, e *edgeState, parents []int32) error {
+	sql := lookupSQL(e.to, e.fk.Columns, e.refTypes)
+	cascade := e.g.Action == catalog.Cascade
+	return c.batches(ctx, e.from, parents, e.refIdx, func(args []any) error {
+		return c.readRows(ctx, e.to, sql, args, func(i int32) {
+			if cascade {
+				e.to.markDeletable(i)
+			}
+		})
+	})
+}
+
+// recurse reads every row of t that t's cascading self-references reach
+// from seeds, marks them deletable and returns seeds with the new ones
+// appended (their self-references need no further query).
+func (c *collector) recurse(ctx context.Context, t *tableState, seeds []int32) ([]int32, error) {
+	sql := t.recursiveSQL()
+	all := seeds
+	err := c.batches(ctx, t, seeds, []int{0}, func(args []any) error {
+		return c.readRows(ctx, t, sql, args, func(i int32) {
+			if !t.rows[i].cand {
+				t.rows[i].cand = true
+				all = append(all, i)
+			}
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("following the self-references of %s: %w", t.name, err)
+	}
+	return all, nil
+}
+
+// batches passes the values at idx of the given rows of t, as parallel
+// text arrays of at most Options.BatchSize entries, to fn; rows with a
+// NULL among them are left out (they reference nothing).
+func (c *collector) batches(ctx context.Context, t *tableState, rows []int32, idx []int, fn func(args []any) error) error {
+	size := c.opts.batch()
+	arrays := make([][]string, len(idx))
+	flush := func() error {
+		if len(arrays[0]) == 0 {
+			return nil
+		}
+		args := make([]any, len(arrays))
+		for i := range arrays {
+			args[i] = arrays[i]
+		}
+		if err := fn(args); err != nil {
+			return err
+		}
+		for i := range arrays {
+			arrays[i] = nil
+		}
+		return ctx.Err()
+	}
+	for _, r := range rows {
+		vals := t.rows[r].vals
+		null := false
+		for _, k := range idx {
+			null = null || vals[k] == nullText
+		}
+		if null {
+			continue
+		}
+		for i, k := range idx {
+			arrays[i] = append(arrays[i], vals[k])
+		}
+		if len(arrays[0]) >= size {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}

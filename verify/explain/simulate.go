@@ -1,0 +1,220 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/ondelete/ondelete/catalog"
+)
+
+// event is one entry of the simulated trigger queue: a deleted row, whose
+// ON DELETE triggers fire together in trigger-name order, or (e set) the
+// check PostgreSQL queues for a row SET DEFAULT updated.
+type event struct {
+	t   *tableState
+	row int32
+	e   *edgeState
+	key string
+}
+
+// deferredCheck is a DEFERRABLE INITIALLY DEFERRED NO ACTION check left
+// for COMMIT: deleted row p of e.from.
+type deferredCheck struct {
+	e *edgeState
+	p int32
+}
+
+// blockKey identifies a blocker: one row through one foreign key.
+type blockKey struct {
+	e   *edgeState
+	row int32
+}
+
+// blockKind says why a row blocks.
+type blockKind int
+
+const (
+	blockReferences blockKind = iota // NO ACTION / RESTRICT check finds it
+	blockNotNull                     // SET NULL / SET DEFAULT writes NULL into NOT NULL
+	blockDefaultMissing              // SET DEFAULT references a missing row
+	blockDefaultDeleted              // SET DEFAULT references a deleted row
+)
+
+// rawBlocker is a blocker as the simulation finds it; reasons are written
+// once the simulation knows the row's fate.
+type rawBlocker struct {
+	kind  blockKind
+	e     *edgeState
+	row   int32 // in e.to
+	p     int32 // the deleted row of e.from it references (-1: unknown)
+	round int32 // trigger round of the failing check
+}
+
+// simulate replays what PostgreSQL does after the root row is deleted.
+// PostgreSQL queues one AFTER ROW trigger event per deleted row and
+// foreign key into its table, in row order then trigger-name order, and
+// fires the queue in rounds: the cascades, SET NULLs and checks a round
+// runs queue the next round's events at the end. That makes the queue
+// first-in first-out overall, which is what this replays, row by row, so
+// a check and a cascade that meet in the same round see each other in
+// PostgreSQL's order.
+func (c *collector) simulate(root *tableState, r int32) {
+	c.queue = append(c.queue[:0], event{t: root, row: r})
+	for head := 0; head < len(c.queue); head++ {
+		ev := c.queue[head]
+		if ev.e != nil {
+			c.checkDefault(ev)
+			continue
+		}
+		for _, e := range ev.t.out {
+			c.fire(e, ev.row)
+		}
+	}
+	c.queue = nil
+	for _, d := range c.deferred {
+		key, ok := joinKey(d.e.from.rows[d.p].vals, d.e.refIdx)
+		if !ok {
+			continue
+		}
+		c.eachReferencing(d.e, d.p, key, func(k int32) {
+			c.block(blockReferences, d.e, k, d.p, -1)
+		})
+	}
+}
+
+// fire runs the trigger of foreign key e for deleted row p of e.from.
+func (c *collector) fire(e *edgeState, p int32) {
+	c.lookups++
+	e.fired = true
+	key, ok := joinKey(e.from.rows[p].vals, e.refIdx)
+	if !ok {
+		return // PostgreSQL skips the trigger for a key with a NULL
+	}
+	round := e.from.rows[p].round + 1
+	switch e.g.Action {
+	case catalog.Cascade:
+		c.eachReferencing(e, p, key, func(k int32) {
+			e.to.rows[k].round = round
+			c.queue = append(c.queue, event{t: e.to, row: k})
+		})
+	case catalog.SetNull, catalog.SetDefault:
+		c.eachReferencing(e, p, key, func(k int32) { c.set(e, p, k, key, round) })
+	default:
+		if e.deferred {
+			c.deferred = append(c.deferred, deferredCheck{e: e, p: p})
+			return
+		}
+		c.eachReferencing(e, p, key, func(k int32) { c.block(blockReferences, e, k, p, round) })
+	}
+}
+
+// eachReferencing calls fn, in PostgreSQL's order, for each row of e.to
+// that is not deleted and references key (the key of row p of e.from)
+// now.
+func (c *collector) eachReferencing(e *edgeState, p int32, key string, fn func(k int32)) {
+	visit := func(k int32) {
+		if e.to.rows[k].round < 0 && e.currentKey(k) == key {
+			fn(k)
+		}
+	}
+	for _, k := range e.children(p) {
+		visit(k)
+	}
+	for _, k := range e.dyn[key] {
+		visit(k)
+	}
+}
+
+// currentKey returns the key row k of e.to references through e now
+// (after any SET NULL / SET DEFAULT), "" when it has a NULL.
+func (e *edgeState) currentKey(k int32) string {
+	ch := e.to.changes[k]
+	if ch == nil {
+		key, _ := joinKey(e.to.rows[k].vals, e.fkIdx)
+		return key
+	}
+	parts := make([]string, len(e.fkIdx))
+	for i, x := range e.fkIdx {
+		v, ok := ch.cols[e.fk.Columns[i]]
+		if !ok {
+			v = e.to.rows[k].vals[x]
+		}
+		if v == nullText {
+			return ""
+		}
+		parts[i] = v
+	}
+	return strings.Join(parts, keySep)
+}
+
+// set applies SET NULL / SET DEFAULT of e to row k of e.to, which
+// references deleted row p (key key), in the given round.
+func (c *collector) set(e *edgeState, p, k int32, key string, round int32) {
+	t := e.to
+	ch := t.changes[k]
+	if ch == nil {
+		ch = &rowChange{cols: map[string]string{}, nulled: -1, defaulted: -1}
+		t.changes[k] = ch
+	}
+	if len(e.notNull) > 0 {
+		c.block(blockNotNull, e, k, p, round)
+	}
+	if e.g.Action == catalog.SetNull {
+		for _, i := range e.setPos {
+			ch.cols[e.fk.Columns[i]] = nullText
+		}
+		if ch.nulled < 0 {
+			ch.nulled = round
+		}
+		return
+	}
+	for j, i := range e.setPos {
+		ch.cols[e.fk.Columns[i]] = e.defaults[j]
+	}
+	if ch.defaulted < 0 {
+		ch.defaulted = round
+	}
+	nk := e.currentKey(k)
+	switch {
+	case nk == "":
+		// A NULL in the key: it references nothing, nothing to check.
+	case nk == key:
+		// The default is the deleted key itself: PostgreSQL re-runs the
+		// NO ACTION check right after the update, which finds this row.
+		c.block(blockDefaultDeleted, e, k, p, round)
+	default:
+		// The update queues the foreign key's check of the new key, and
+		// the row now references that key should its row be deleted too.
+		if e.dyn == nil {
+			e.dyn = map[string][]int32{}
+		}
+		e.dyn[nk] = append(e.dyn[nk], k)
+		c.queue = append(c.queue, event{t: t, row: k, e: e, key: nk})
+	}
+}
+
+// checkDefault runs the check PostgreSQL queued for a row SET DEFAULT
+// updated: the referenced row must exist and not be deleted by now. A row
+// deleted or updated again since is skipped, as PostgreSQL does.
+func (c *collector) checkDefault(ev event) {
+	e, k := ev.e, ev.row
+	if e.to.rows[k].round >= 0 || e.currentKey(k) != ev.key {
+		return
+	}
+	p, ok := e.defParent[ev.key]
+	switch {
+	case !ok:
+		c.block(blockDefaultMissing, e, k, -1, -1)
+	case e.from.rows[p].round >= 0:
+		c.block(blockDefaultDeleted, e, k, p, -1)
+	}
+}
+
+// block records a blocker, once per row and foreign key.
+func (c *collector) block(kind blockKind, e *edgeState, k, p, round int32) {
+	bk := blockKey{e: e, row: k}
+	if c.blocked[bk] {
+		return
+	}
+	c.blocked[bk] = true
+	c.blockers = append(c.blockers, &rawBlocker{kind: kind, e: e, row: k, p: p, round: round})
+}

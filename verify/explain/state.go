@@ -1,0 +1,194 @@
+package explain
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ondelete/ondelete/catalog"
+	"github.com/ondelete/ondelete/graph"
+)
+
+// nullText stands for SQL NULL among row values read as text: PostgreSQL
+// text cannot contain a NUL byte, so no real value collides with it.
+const nullText = "\x00"
+
+// keySep joins the parts of a composite key into one map key, for the
+// same reason.
+const keySep = "\x00"
+
+// collector is the state of one Collect: the tables and foreign keys of
+// the graph, the rows read so far, and counters.
+type collector struct {
+	q       queryer
+	opts    Options
+	tables  []*tableState
+	byName  map[catalog.TableName]*tableState
+	edges   []*edgeState
+	rows    int64
+	queries int
+	// Simulation results.
+	queue    []event
+	blockers []*rawBlocker
+	blocked  map[blockKey]bool
+	deferred []deferredCheck
+	lookups  int64
+}
+
+// tableState is one table of the graph and the rows read from it.
+type tableState struct {
+	name catalog.TableName
+	cat  *catalog.Table
+	// only is "ONLY " for a regular table: foreign keys never reach into
+	// inheritance children, and PostgreSQL's own queries say ONLY too. A
+	// partitioned table is read whole.
+	only string
+	// keyCols names the identity columns (the primary key, else ctid, and
+	// tableoid first for a partitioned table); keyIdx are their exprs.
+	keyCols []string
+	keyIdx  []int
+	// exprs are the SQL expressions read per row, over alias c, each
+	// yielding text; exprs[0] is the ctid, which orders rows the way
+	// PostgreSQL's scans delete them.
+	exprs  []string
+	exprOf map[string]int
+	// out lists the foreign keys into this table, in the order
+	// PostgreSQL fires their triggers for one deleted row; self lists the
+	// ON DELETE CASCADE ones that are self-references, followed by one
+	// recursive query instead of one query per level.
+	out  []*edgeState
+	self []*edgeState
+	// rows are every row read; byKey finds one by identity.
+	rows  []row
+	byKey map[string]int32
+	// frontier holds rows newly known to be deleted by some cascade whose
+	// foreign keys have not been followed yet.
+	frontier []int32
+	// changes records the rows SET NULL / SET DEFAULT updated.
+	changes map[int32]*rowChange
+}
+
+// row is one row read from a table.
+type row struct {
+	// vals holds the text of each of the table's exprs (nullText for NULL).
+	vals []string
+	// tid is the ctid as block<<16 | offset, for ordering.
+	tid uint64
+	// cand is true when some cascade chain from the root reaches the row,
+	// so PostgreSQL may delete it.
+	cand bool
+	// round is the trigger round in which the simulation deleted the row,
+	// -1 while it is not deleted.
+	round int32
+}
+
+// rowChange is what SET NULL / SET DEFAULT did to one row.
+type rowChange struct {
+	// cols maps a changed column to its new value, as text in the type of
+	// the column it references (nullText for NULL).
+	cols map[string]string
+	// nulled and defaulted are the rounds of the first SET NULL / SET
+	// DEFAULT, -1 when none.
+	nulled, defaulted int32
+}
+
+// edgeState is one foreign key into a deleted table.
+type edgeState struct {
+	g        *graph.Edge
+	fk       *catalog.ForeignKey
+	from, to *tableState
+	// refIdx are the from-table exprs of the referenced columns; fkIdx the
+	// to-table exprs of the referencing columns, cast to the referenced
+	// columns' types so the two compare as text.
+	refIdx []int
+	fkIdx  []int
+	// refTypes are the referenced columns' types without modifiers, for
+	// casting text parameters.
+	refTypes []string
+	// setPos are the positions (in fk.Columns) of the columns SET NULL /
+	// SET DEFAULT changes.
+	setPos []int
+	// trigger is the name of PostgreSQL's ON DELETE trigger for the
+	// constraint on the referenced table, which orders it among the
+	// table's triggers.
+	trigger   string
+	deferred  bool
+	recursive bool
+	// notNull lists the columns the action sets to NULL although they are
+	// NOT NULL (for SET DEFAULT: once the defaults are known).
+	notNull []string
+	// Built after reading: off/kids list, per from-table row, the
+	// to-table rows referencing it, in ctid order.
+	off  []int32
+	kids []int32
+	// dyn lists rows made to reference a key by SET DEFAULT.
+	dyn map[string][]int32
+	// defaults holds, per setPos, the default as text (nullText for
+	// NULL); defaultsRead says they were evaluated.
+	defaults     []string
+	defaultsRead bool
+	// defParent says, per default key, whether the referenced row exists
+	// (and which from-table row it is, -1 if not read).
+	defParent map[string]int32
+	// fired is true once a deleted row fired this edge's trigger.
+	fired bool
+}
+
+// identity returns the map key of a row with values vals.
+func (t *tableState) identity(vals []string) string {
+	if len(t.keyIdx) == 1 {
+		return vals[t.keyIdx[0]]
+	}
+	parts := make([]string, len(t.keyIdx))
+	for i, k := range t.keyIdx {
+		parts[i] = vals[k]
+	}
+	return strings.Join(parts, keySep)
+}
+
+// key returns the identity values of row i, for output.
+func (t *tableState) key(i int32) []string {
+	out := make([]string, len(t.keyIdx))
+	for j, k := range t.keyIdx {
+		out[j] = t.rows[i].vals[k]
+	}
+	return out
+}
+
+// joinKey joins the values at idx, reporting false when one is NULL (a
+// row with a NULL in a foreign key references nothing, MATCH SIMPLE or
+// FULL).
+func joinKey(vals []string, idx []int) (string, bool) {
+	if len(idx) == 1 {
+		v := vals[idx[0]]
+		return v, v != nullText
+	}
+	var b strings.Builder
+	for i, k := range idx {
+		if vals[k] == nullText {
+			return "", false
+		}
+		if i > 0 {
+			b.WriteString(keySep)
+		}
+		b.WriteString(vals[k])
+	}
+	return b.String(), true
+}
+
+// parseTID turns "(block,offset)" into block<<16 | offset; 0 when the text
+// is not a ctid.
+func parseTID(s string) uint64 {
+	if len(s) < 5 || s[0] != '(' || s[len(s)-1] != ')' {
+		return 0
+	}
+	b, o, ok := strings.Cut(s[1:len(s)-1], ",")
+	if !ok {
+		return 0
+	}
+	bn, err1 := strconv.ParseUint(b, 10, 32)
+	on, err2 := strconv.ParseUint(o, 10, 16)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return bn<<16 | on
+}
