@@ -1,0 +1,106 @@
+package purge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ondelete/ondelete/catalog"
+)
+
+// DefaultBatch is the number of rows per batch when Options.Batch is zero:
+// large enough that round trips do not dominate, small enough that a
+// batch commits in a few milliseconds and never stalls concurrent writers.
+const DefaultBatch = 1000
+
+// DefaultLockTimeout bounds how long a batch waits for a row lock when
+// Options.LockTimeout is zero. A batch that times out rolls back and is
+// retried, so the application's own transactions win.
+const DefaultLockTimeout = 2 * time.Second
+
+// DefaultRetries is how many times a batch is retried after a lock timeout
+// or a deadlock when Options.Retries is zero.
+const DefaultRetries = 10
+
+// ErrInvalidOptions is wrapped by every error Options.Validate returns.
+var ErrInvalidOptions = errors.New("invalid purge options")
+
+// Options tune a purge. The zero value is ready to use: batches of
+// DefaultBatch rows, no archive, no throttling.
+type Options struct {
+	// Batch is the number of rows changed per transaction (default
+	// DefaultBatch).
+	Batch int
+	// ArchivePath names a JSON-lines file that receives every row before
+	// it is deleted or changed. It is opened for appending and created if
+	// missing; lines already in it are read first so that a resumed purge
+	// does not archive a row twice. Each batch's lines are fsynced before
+	// the batch commits.
+	ArchivePath string
+	// Archive is an alternative to ArchivePath for callers that keep the
+	// archive elsewhere (an object store, a buffer in tests). If it has a
+	// Sync() error method, it is called before each commit and a failure
+	// rolls the batch back. Nothing is read back from it, so a resumed
+	// purge may archive again the rows of a batch that was written but
+	// not committed. At most one of Archive and ArchivePath may be set.
+	Archive io.Writer
+	// MaxRate limits the rows changed per second (deleted, nulled and
+	// defaulted together); 0 means unlimited.
+	MaxRate float64
+	// Through lists NO ACTION / RESTRICT foreign keys that the policy lets
+	// purge delete through: their referencing rows are deleted as if the
+	// foreign key were ON DELETE CASCADE, instead of blocking the purge.
+	Through []catalog.ConstraintKey
+	// LockTimeout bounds each batch's wait for row locks (default
+	// DefaultLockTimeout); a batch that times out is rolled back and
+	// retried. Negative means wait without limit.
+	LockTimeout time.Duration
+	// Retries is how many times one batch is retried after a lock timeout
+	// or deadlock before the purge fails (default DefaultRetries).
+	Retries int
+	// OnBatch, when set, is called after every committed batch, from the
+	// goroutine running the purge: the hook for progress bars, log lines
+	// and metrics. The purge waits for it to return.
+	OnBatch func(BatchStats)
+
+	// clock replaces the wall clock in tests of MaxRate.
+	clock clock
+	// beforeCommit, when set, runs after a batch's archive lines are
+	// synced and before COMMIT; tests use it to interrupt a purge at the
+	// worst moment.
+	beforeCommit func(ctx context.Context) error
+}
+
+// Validate reports the first option out of range.
+func (o Options) Validate() error {
+	switch {
+	case o.Batch < 0:
+		return fmt.Errorf("%w: Batch is %d, want at least 1 (or 0 for the default)", ErrInvalidOptions, o.Batch)
+	case o.MaxRate < 0:
+		return fmt.Errorf("%w: MaxRate is %v, want at least 0", ErrInvalidOptions, o.MaxRate)
+	case o.Retries < 0:
+		return fmt.Errorf("%w: Retries is %d, want at least 0", ErrInvalidOptions, o.Retries)
+	case o.Archive != nil && o.ArchivePath != "":
+		return fmt.Errorf("%w: set Archive or ArchivePath, not both", ErrInvalidOptions)
+	}
+	return nil
+}
+
+// withDefaults returns o with every zero field set to its default.
+func (o Options) withDefaults() Options {
+	if o.Batch == 0 {
+		o.Batch = DefaultBatch
+	}
+	if o.LockTimeout == 0 {
+		o.LockTimeout = DefaultLockTimeout
+	}
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	}
+	if o.clock == nil {
+		o.clock = wallClock{}
+	}
+	return o
+}

@@ -1,0 +1,162 @@
+package purge
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/ondelete/ondelete/catalog"
+	"github.com/ondelete/ondelete/verify/explain"
+)
+
+// BatchPlan is what a purge would do, as of one collection: the --dry-run
+// answer. A real run may need more batches (rows added meanwhile, rows
+// skipped because a referencing row was deleted later than planned).
+type BatchPlan struct {
+	Root           catalog.TableName
+	RootKeyColumns []string
+	RootKey        []string
+	// Blockers are the rows that make the purge refuse; when there are
+	// any, Batches is empty.
+	Blockers []explain.Blocker
+	// Batches in the order they would run: SET NULL / SET DEFAULT updates,
+	// then deletes in descending depth, then the closed batch with the
+	// root row.
+	Batches []PlannedBatch
+	// Rows counts the rows the purge would change (deleted, nulled and
+	// defaulted, the root row included).
+	Rows int64
+}
+
+// PlannedBatch is one batch of a plan.
+type PlannedBatch struct {
+	Seq   int
+	Table catalog.TableName
+	Op    Op
+	// Closed is the final batch: Keys are the root row's; Rows counts every
+	// row still left for it (the whole graph when it fits in one batch).
+	Closed bool
+	// Depth is the depth of a delete batch's rows (their distance from the
+	// root in foreign keys).
+	Depth      int
+	KeyColumns []string
+	Keys       [][]string
+	Rows       int
+}
+
+// Plan collects the root row's graph and returns the batches a purge
+// would run, changing nothing.
+func Plan(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.Root, opts Options) (*BatchPlan, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	m, err := newModel(snap, root.Table, opts.Through)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{conn: conn, opts: opts, m: m, root: root, sum: &Summary{Root: root.Table}}
+	res, err := r.collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &BatchPlan{Root: res.Root, RootKeyColumns: res.RootKeyColumns, RootKey: res.RootKey, Blockers: res.Blockers, Rows: resultRows(res)}
+	if res.Blocked() {
+		return p, nil
+	}
+	if p.Rows > int64(opts.Batch) {
+		p.Batches = r.planRound(res)
+	}
+	p.Batches = append(p.Batches, PlannedBatch{Table: res.Root, Op: OpDelete, Closed: true, KeyColumns: res.RootKeyColumns, Keys: [][]string{res.RootKey}, Rows: 1})
+	if len(p.Batches) == 1 {
+		p.Batches[0].Rows = int(p.Rows)
+	}
+	for i := range p.Batches {
+		p.Batches[i].Seq = i + 1
+	}
+	return p, nil
+}
+
+// resultRows counts every row a collection found to change.
+func resultRows(res *explain.Result) int64 {
+	var n int64
+	for _, t := range res.Tables {
+		n += int64(len(t.Deleted) + len(t.Nulled) + len(t.Defaulted))
+	}
+	return n
+}
+
+// item is one row waiting for a batch.
+type item struct {
+	table *tableInfo
+	depth int
+	key   []string
+}
+
+// planRound splits one collection into batches: updates per table, then
+// deletes by descending depth, one table and depth per batch, the root row
+// left out (the closed batch deletes it).
+func (r *runner) planRound(res *explain.Result) []PlannedBatch {
+	var out []PlannedBatch
+	for _, tr := range res.Tables {
+		t := r.m.tables[tr.Table]
+		for _, set := range []struct {
+			op   Op
+			rows []explain.Row
+		}{{OpNull, tr.Nulled}, {OpDefault, tr.Defaulted}} {
+			for i := 0; i < len(set.rows); i += r.opts.Batch {
+				chunk := set.rows[i:min(i+r.opts.Batch, len(set.rows))]
+				b := PlannedBatch{Table: tr.Table, Op: set.op, KeyColumns: t.keyCols, Rows: len(chunk)}
+				for _, row := range chunk {
+					b.Keys = append(b.Keys, row.Key)
+				}
+				out = append(out, b)
+			}
+		}
+	}
+	var items []item
+	rootKey := keyString(res.RootKey)
+	for _, tr := range res.Tables {
+		t := r.m.tables[tr.Table]
+		for _, row := range tr.Deleted {
+			if tr.Table == res.Root && keyString(row.Key) == rootKey {
+				continue
+			}
+			items = append(items, item{table: t, depth: row.Depth, key: row.Key})
+		}
+	}
+	return append(out, r.deleteBatches(items)...)
+}
+
+// deleteBatches orders rows children first (descending depth, then table)
+// and cuts them into batches of one table and depth.
+func (r *runner) deleteBatches(items []item) []PlannedBatch {
+	sort.SliceStable(items, func(i, j int) bool {
+		if items[i].depth != items[j].depth {
+			return items[i].depth > items[j].depth
+		}
+		return items[i].table.name.Less(items[j].table.name)
+	})
+	var out []PlannedBatch
+	for _, it := range items {
+		n := len(out)
+		if n == 0 || out[n-1].Table != it.table.name || out[n-1].Depth != it.depth || out[n-1].Rows == r.opts.Batch {
+			out = append(out, PlannedBatch{Table: it.table.name, Op: OpDelete, Depth: it.depth, KeyColumns: it.table.keyCols})
+			n++
+		}
+		out[n-1].Keys = append(out[n-1].Keys, it.key)
+		out[n-1].Rows++
+	}
+	return out
+}
+
+// String is a one-line description, for dry-run listings and logs.
+func (b PlannedBatch) String() string {
+	switch {
+	case b.Closed:
+		return fmt.Sprintf("#%d closed: delete the %d row(s) left, root %s last", b.Seq, b.Rows, b.Table)
+	case b.Op == OpDelete:
+		return fmt.Sprintf("#%d delete %d row(s) of %s at depth %d", b.Seq, b.Rows, b.Table, b.Depth)
+	}
+	return fmt.Sprintf("#%d set %s on %d row(s) of %s", b.Seq, b.Op, b.Rows, b.Table)
+}

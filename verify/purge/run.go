@@ -1,0 +1,276 @@
+package purge
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ondelete/ondelete/catalog"
+	"github.com/ondelete/ondelete/ident"
+	"github.com/ondelete/ondelete/verify/explain"
+)
+
+// maxRounds bounds the collection rounds of one run. Every round but the
+// last changes at least one row, so only an application adding rows to
+// the graph as fast as purge removes them gets near it.
+const maxRounds = 1000
+
+// runner is the state of one Run (or Plan).
+type runner struct {
+	conn    Conn
+	opts    Options
+	m       *model
+	archive *archive
+	thr     throttle
+	sum     *Summary
+	// root selects the root row; after the first collection, by its key.
+	root explain.Root
+	// deleted holds, per table, the keys of the rows the latest
+	// collection found deleted: a row stays in the graph while it
+	// references one of them.
+	deleted map[catalog.TableName]map[string]struct{}
+	round   int
+	done    int64
+	total   int64
+}
+
+// Run purges the root row's graph: see the package documentation for how.
+// It returns a Summary even on error, saying what was done: a purge that
+// fails or is cancelled midway may be run again with the same arguments to
+// finish the job. Before changing anything it refuses with *BlockedError
+// when rows outside the graph block the delete; it fails with
+// ErrRootNotFound when the root row does not exist (or a previous purge of
+// it completed).
+func Run(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.Root, opts Options) (*Summary, error) {
+	sum := &Summary{Root: root.Table}
+	if err := opts.Validate(); err != nil {
+		return sum, err
+	}
+	opts = opts.withDefaults()
+	m, err := newModel(snap, root.Table, opts.Through)
+	if err != nil {
+		return sum, err
+	}
+	a, err := openArchive(opts)
+	if err != nil {
+		return sum, err
+	}
+	r := &runner{conn: conn, opts: opts, m: m, archive: a, root: root, sum: sum,
+		thr: throttle{clock: opts.clock, rate: opts.MaxRate}}
+	if a != nil {
+		sum.Resumed = a.resumed
+	}
+	start := opts.clock.Now()
+	err = r.run(ctx)
+	sum.Elapsed = opts.clock.Now().Sub(start)
+	if a != nil {
+		sum.ArchivedLines, sum.ArchiveDuplicates = a.lines, a.dups
+		if cerr := a.close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing archive: %w", cerr)
+		}
+	}
+	return sum, err
+}
+
+// run is the loop of rounds.
+func (r *runner) run(ctx context.Context) error {
+	for r.round = 1; r.round <= maxRounds; r.round++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r.sum.Rounds = r.round
+		res, err := r.collect(ctx)
+		if err != nil {
+			return err
+		}
+		if res.Blocked() {
+			return &BlockedError{Blockers: res.Blockers}
+		}
+		left := resultRows(res)
+		r.total = r.done + left
+		if left <= int64(r.opts.Batch) {
+			return r.closed(ctx)
+		}
+		changed, err := r.runRound(ctx, res)
+		if err != nil {
+			return err
+		}
+		if changed == 0 {
+			// Every row left is referenced by another row left: cycles
+			// of rows, which only one statement can delete.
+			return r.closed(ctx)
+		}
+	}
+	return fmt.Errorf("purge of %s did not finish in %d rounds: rows keep being added to its graph", r.root.Table, maxRounds)
+}
+
+// collect runs explain.Collect in a read-only REPEATABLE READ transaction
+// and, the first time, pins the root row by its key.
+func (r *runner) collect(ctx context.Context) (*explain.Result, error) {
+	start := r.opts.clock.Now()
+	defer func() { r.sum.Collecting += r.opts.clock.Now().Sub(start) }()
+	tx, err := r.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("beginning collection: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := r.rootExists(ctx, tx); err != nil {
+		return nil, err
+	}
+	res, err := explain.Collect(ctx, tx, r.m.plan, r.m.g, r.root, explain.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("collecting the graph of %s: %w", r.root.Table, err)
+	}
+	if r.sum.RootKey == nil {
+		r.sum.RootKeyColumns, r.sum.RootKey = res.RootKeyColumns, res.RootKey
+		r.root = keyedRoot(res)
+	}
+	r.deleted = map[catalog.TableName]map[string]struct{}{}
+	for _, t := range res.Tables {
+		set := make(map[string]struct{}, len(t.Deleted))
+		for _, row := range t.Deleted {
+			set[keyString(row.Key)] = struct{}{}
+		}
+		r.deleted[t.Table] = set
+	}
+	return res, nil
+}
+
+// keyedRoot selects the collected root row by its key, so that later
+// rounds find the same row whatever the original WHERE clause matches by
+// then.
+func keyedRoot(res *explain.Result) explain.Root {
+	if len(res.RootKeyColumns) == 1 && res.RootKeyColumns[0] == "ctid" {
+		return explain.Root{Table: res.Root, Where: "ctid = " + ident.Literal(res.RootKey[0]) + "::tid"}
+	}
+	key := make(map[string]string, len(res.RootKey))
+	for i, c := range res.RootKeyColumns {
+		key[c] = res.RootKey[i]
+	}
+	return explain.Root{Table: res.Root, Key: key}
+}
+
+// rootExists fails with ErrRootNotFound when a root selected by key has no
+// row (a WHERE root is checked by explain itself).
+func (r *runner) rootExists(ctx context.Context, tx pgx.Tx) error {
+	t := r.m.tables[r.root.Table]
+	if len(r.root.Key) == 0 || t == nil || t.ctid {
+		return nil
+	}
+	key := make([]string, len(t.keyCols))
+	for i, c := range t.keyCols {
+		v, ok := r.root.Key[c]
+		if !ok {
+			return nil // explain reports the incomplete key
+		}
+		key[i] = v
+	}
+	var ok bool
+	q := fmt.Sprintf("SELECT EXISTS (SELECT FROM %s AS t WHERE %s)", t.quoted, t.keyFilter("t", 1))
+	if err := tx.QueryRow(ctx, q, t.keyArgs([][]string{key})...).Scan(&ok); err != nil {
+		return fmt.Errorf("looking up the root row of %s: %w", t.name, err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrRootNotFound, r.root.Table)
+	}
+	return nil
+}
+
+// runRound runs the update and delete batches of one collection, then
+// passes over the rows a batch had to leave (still referenced) while the
+// passes make progress. It returns the number of rows changed.
+func (r *runner) runRound(ctx context.Context, res *explain.Result) (int64, error) {
+	var changed int64
+	var retry []item
+	for _, b := range r.planRound(res) {
+		t := r.m.tables[b.Table]
+		if b.Op != OpDelete {
+			n, err := r.updateBatch(ctx, t, b.Op, b.Keys)
+			if err != nil {
+				return changed, err
+			}
+			changed += int64(n)
+			continue
+		}
+		n, left, err := r.deleteBatch(ctx, t, b.Keys)
+		if err != nil {
+			return changed, err
+		}
+		changed += int64(n)
+		for _, k := range left {
+			retry = append(retry, item{table: t, depth: b.Depth, key: k})
+		}
+	}
+	for len(retry) > 0 {
+		var pass int64
+		var next []item
+		for _, b := range r.deleteBatches(retry) {
+			t := r.m.tables[b.Table]
+			n, left, err := r.deleteBatch(ctx, t, b.Keys)
+			if err != nil {
+				return changed, err
+			}
+			pass += int64(n)
+			for _, k := range left {
+				next = append(next, item{table: t, depth: b.Depth, key: k})
+			}
+		}
+		changed += pass
+		if pass == 0 {
+			break
+		}
+		retry = next
+	}
+	return changed, nil
+}
+
+// finish records a committed batch and reports it.
+func (r *runner) finish(st BatchStats, out *outcome) {
+	r.sum.Batches++
+	r.sum.Retries += st.Retries
+	for _, c := range out.counts {
+		r.sum.count(c.table, c.op, c.n)
+		st.Rows += c.n
+	}
+	st.Skipped = out.skipped
+	r.sum.Skipped += int64(out.skipped)
+	r.done += int64(st.Rows)
+	r.total = max(r.total, r.done)
+	r.thr.add(st.Rows)
+	if st.Duration > r.sum.LongestBatch {
+		r.sum.LongestBatch = st.Duration
+	}
+	st.Seq, st.Round, st.Done, st.Total = r.sum.Batches, r.round, r.done, r.total
+	if r.opts.OnBatch != nil {
+		r.opts.OnBatch(st)
+	}
+}
+
+// batch runs one batch: waits for the rate limit, runs fn with retries,
+// and records the result.
+func (r *runner) batch(ctx context.Context, t *tableInfo, op Op, closed bool, fn batchFunc) (*outcome, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.thr.wait(ctx); err != nil {
+		return nil, err
+	}
+	out, retries, d, err := r.inTx(ctx, fn)
+	if err != nil {
+		r.sum.Retries += retries
+		return nil, fmt.Errorf("batch %d (%s %s): %w", r.sum.Batches+1, op, t.name, err)
+	}
+	r.finish(BatchStats{Table: t.name, Op: op, Closed: closed, Duration: d, Retries: retries}, out)
+	return out, nil
+}
+
+// archiveBatch is the batch number archive lines carry: it continues the
+// numbering of the archive file a resumed run appends to.
+func (r *runner) archiveBatch() int {
+	n := r.sum.Batches + 1
+	if r.archive != nil {
+		n += r.archive.lastBatch
+	}
+	return n
+}

@@ -1,0 +1,114 @@
+package purge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ondelete/ondelete/catalog"
+)
+
+// Conn is what a purge needs from the database: *pgx.Conn, *pgxpool.Pool
+// and *pgxpool.Conn all satisfy it. Every batch is its own transaction,
+// so a pool may run each on a different connection.
+type Conn interface {
+	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
+}
+
+// SQLSTATEs after which a batch is rolled back and tried again.
+const (
+	lockNotAvailable = "55P03"
+	deadlockDetected = "40P01"
+)
+
+// retryable reports whether err is a lock timeout or a deadlock: the batch
+// lost a race with the application's own transactions and may simply run
+// again.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == lockNotAvailable || pgErr.Code == deadlockDetected)
+}
+
+// batchFunc runs the body of one batch in tx and returns the rows it
+// changed; it adds the archive lines of those rows to r.archive and the
+// changes to the returned outcome, which the caller applies only after
+// COMMIT.
+type batchFunc func(ctx context.Context, tx pgx.Tx) (*outcome, error)
+
+// outcome is what a batch did, counted only once it committed.
+type outcome struct {
+	counts  []opCount
+	skipped int
+}
+
+type opCount struct {
+	op    Op
+	table catalog.TableName
+	n     int
+}
+
+// inTx runs fn in a READ COMMITTED transaction with the lock timeout set,
+// makes the archive durable, commits, and retries the whole batch on a
+// lock timeout or deadlock. It returns the outcome, the number of failed
+// attempts and the duration of the attempt that committed.
+func (r *runner) inTx(ctx context.Context, fn batchFunc) (*outcome, int, time.Duration, error) {
+	for attempt := 0; ; attempt++ {
+		start := r.opts.clock.Now()
+		out, err := r.attempt(ctx, fn)
+		if err == nil {
+			return out, attempt, r.opts.clock.Now().Sub(start), nil
+		}
+		if !retryable(err) || attempt >= r.opts.Retries || ctx.Err() != nil {
+			return nil, attempt, 0, err
+		}
+		backoff := time.Duration(attempt+1) * 50 * time.Millisecond
+		if err := r.opts.clock.Sleep(ctx, backoff); err != nil {
+			return nil, attempt, 0, err
+		}
+	}
+}
+
+// attempt is one try of a batch.
+func (r *runner) attempt(ctx context.Context, fn batchFunc) (*outcome, error) {
+	tx, err := r.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return nil, fmt.Errorf("beginning a batch: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if r.archive != nil {
+		defer r.archive.discard()
+	}
+	if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", r.lockTimeoutMS())); err != nil {
+		return nil, fmt.Errorf("setting lock_timeout: %w", err)
+	}
+	out, err := fn(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if r.archive != nil {
+		if err := r.archive.flush(); err != nil {
+			return nil, err
+		}
+	}
+	if r.opts.beforeCommit != nil {
+		if err := r.opts.beforeCommit(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("committing a batch: %w", err)
+	}
+	return out, nil
+}
+
+// lockTimeoutMS is the lock_timeout setting in milliseconds (0: none).
+func (r *runner) lockTimeoutMS() int64 {
+	if r.opts.LockTimeout < 0 {
+		return 0
+	}
+	return max(r.opts.LockTimeout.Milliseconds(), 1)
+}
