@@ -51,7 +51,7 @@ type BatchStats struct {
 
 // TableCount is what a purge did to one table.
 type TableCount struct {
-	Table                       catalog.TableName
+	Table                      catalog.TableName
 	Deleted, Nulled, Defaulted int64
 }
 
