@@ -14,9 +14,12 @@ import (
 	"github.com/ondelete/ondelete/pgtemp"
 )
 
-// templateDB is the database the data is loaded into once; every
-// contender gets a copy of it.
-const templateDB = "purgebench_template"
+// defaultPrefix starts the names of the benchmark's databases: the
+// template, loaded once, and one copy of it per contender and round.
+const defaultPrefix = "purgebench"
+
+// templateName is the template database's name.
+func templateName(prefix string) string { return prefix + "_template" }
 
 // dataset describes the loaded template.
 type dataset struct {
@@ -47,16 +50,17 @@ func plan(cfg *config) (targetUnits, otherUnits int) {
 // to and fills it; it returns with no connection left open, as CREATE
 // DATABASE ... TEMPLATE requires.
 func loadTemplate(ctx context.Context, admin string, cfg *config, progress io.Writer) (*dataset, error) {
-	if err := pgtemp.DropDatabaseAt(ctx, admin, templateDB); err != nil {
+	name := templateName(cfg.prefix)
+	if err := pgtemp.DropDatabaseAt(ctx, admin, name); err != nil {
 		return nil, err
 	}
-	dsn, err := pgtemp.CreateDatabaseAt(ctx, admin, templateDB)
+	dsn, err := pgtemp.CreateDatabaseAt(ctx, admin, name)
 	if err != nil {
 		return nil, err
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to %s: %w", templateDB, err)
+		return nil, fmt.Errorf("connecting to %s: %w", name, err)
 	}
 	ds, err := fill(ctx, conn, cfg, progress)
 	return ds, errors.Join(err, conn.Close(context.WithoutCancel(ctx)))

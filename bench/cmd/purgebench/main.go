@@ -73,6 +73,9 @@ type config struct {
 	contenders  []string
 	seed        uint64
 	settings    settingsFlag
+	// prefix starts the databases' names (defaultPrefix; tests make it
+	// unique).
+	prefix string
 }
 
 // Contender names of -contenders.
@@ -100,7 +103,7 @@ func main() {
 // parseFlags reads and validates the command line.
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("purgebench", flag.ContinueOnError)
-	cfg := &config{settings: settingsFlag{}}
+	cfg := &config{settings: settingsFlag{}, prefix: defaultPrefix}
 	var batches, contenders string
 	fs.StringVar(&cfg.dsn, "dsn", "", "an existing server to use (a role that may create databases); default: a throwaway server")
 	fs.Int64Var(&cfg.rows, "rows", 1_000_000, "rows the target user owns, about")

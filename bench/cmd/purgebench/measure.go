@@ -65,7 +65,7 @@ func failedNote(r *result) string {
 // measure runs contender c on a fresh clone of the template, with the
 // writer going, and checks what it deleted.
 func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result, err error) {
-	name := fmt.Sprintf("purgebench_r%d_%s", round, c.id)
+	name := fmt.Sprintf("%s_r%d_%s", b.cfg.prefix, round, c.id)
 	dsn, err := b.clone(ctx, name)
 	if err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func (b *bench) clone(ctx context.Context, name string) (string, error) {
 		return "", fmt.Errorf("connecting to %s: %w", pgtemp.RedactDSN(b.admin), err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	sql := "CREATE DATABASE " + ident.Quote(name) + " TEMPLATE " + ident.Quote(templateDB)
+	sql := "CREATE DATABASE " + ident.Quote(name) + " TEMPLATE " + ident.Quote(templateName(b.cfg.prefix))
 	if b.env.versionNum >= 150000 {
 		sql += " STRATEGY FILE_COPY"
 	}

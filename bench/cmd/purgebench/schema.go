@@ -383,12 +383,15 @@ FROM (SELECT o.owner_id, array_agg(p.id ORDER BY p.id) AS ps FROM projects p JOI
 // targetUserSQL is targetUser as SQL text.
 var targetUserSQL = fmt.Sprint(targetUser)
 
-// rowsPerUnit is about how many rows one unit of a user's data spans in
-// the core tables (measured: a user with one unit and its cross
-// references); extraRowsPerUnit is what each extra table adds per unit.
+// rowsPerUnit is about how many rows the deletion of a user removes per
+// unit of its data in the core tables, its share of other users' rows
+// that reference it (comments, reactions, subscriptions) included;
+// extraRowsPerUnit is what each extra table adds per unit. Measured with
+// 30 to 50 other users (TestSchema checks it); with fewer, the share of
+// references grows.
 const (
-	rowsPerUnit      = 5300
-	extraRowsPerUnit = 150
+	rowsPerUnit      = 6000
+	extraRowsPerUnit = 250
 )
 
 // extraParents are the tables extra tables hang off, in turn, and the
