@@ -68,7 +68,9 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 	if b.ds, err = loadTemplate(ctx, admin, cfg, progress); err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
-	defer func() { err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), admin, templateName(cfg.prefix))) }()
+	defer func() {
+		err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), admin, templateName(cfg.prefix)))
+	}()
 	b.logf("loaded %s rows (%s) in %s", thousands(b.ds.totalRows), b.ds.size, b.ds.loadTime.Round(time.Millisecond))
 
 	cs := b.contenders()
