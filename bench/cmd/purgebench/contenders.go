@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ondelete/ondelete/ident"
+	"github.com/ondelete/ondelete/verify/purge"
 )
 
 // contender is one way of deleting the target user.
@@ -29,6 +30,9 @@ type outcome struct {
 	longestReported time.Duration
 	// phases are named parts of the total (catalog, collection, ...).
 	phases []phase
+	// summary and batches are purge's own account, nil for the others.
+	summary *purge.Summary
+	batches []purge.BatchStats
 }
 
 // phase is a named part of a contender's total time.

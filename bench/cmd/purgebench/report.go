@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ondelete/ondelete/verify/purge"
 )
 
 // The targets for purge.
@@ -83,6 +86,9 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		if r.out.longestReported > 0 {
 			w.printf("%s, round 1: longest batch by its own account %s over %d transactions\n", c.name, dur(r.out.longestReported), r.out.transactions)
 		}
+		if len(r.out.batches) > 0 {
+			longestBatches(w, r.out.batches)
+		}
 	}
 	w.printf("\nwriter lock waits seen by the sampler (polls in which a writer waited on a lock, of all polls):\n")
 	for _, c := range cs {
@@ -111,6 +117,27 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		w.printf("  %s, for reference: one transaction of %s; the writer's worst wait %s\n", native.name, dur(s.longest), dur(s.writerMax))
 	}
 	return w.err
+}
+
+// longestBatches prints purge's five longest batches and the closed one.
+func longestBatches(w *errWriter, bs []purge.BatchStats) {
+	s := slices.Clone(bs)
+	slices.SortStableFunc(s, func(a, b purge.BatchStats) int { return cmp.Compare(b.Duration, a.Duration) })
+	line := func(b purge.BatchStats) {
+		kind := string(b.Op)
+		if b.Closed {
+			kind = "closed"
+		}
+		w.printf("    #%d round %d %s %s: %d rows (%d skipped), %s, %d retries\n", b.Seq, b.Round, kind, b.Table, b.Rows, b.Skipped, dur(b.Duration), b.Retries)
+	}
+	w.printf("  longest batches:\n")
+	for _, b := range s[:min(5, len(s))] {
+		line(b)
+	}
+	if last := bs[len(bs)-1]; last.Closed && !slices.ContainsFunc(s[:min(5, len(s))], func(b purge.BatchStats) bool { return b.Seq == last.Seq }) {
+		w.printf("  the closed batch:\n")
+		line(last)
+	}
 }
 
 // contenderSummary is one contender over all rounds.
