@@ -33,10 +33,10 @@ type blockKey struct {
 type blockKind int
 
 const (
-	blockReferences blockKind = iota // NO ACTION / RESTRICT check finds it
-	blockNotNull                     // SET NULL / SET DEFAULT writes NULL into NOT NULL
-	blockDefaultMissing              // SET DEFAULT references a missing row
-	blockDefaultDeleted              // SET DEFAULT references a deleted row
+	blockReferences     blockKind = iota // NO ACTION / RESTRICT check finds it
+	blockNotNull                         // SET NULL / SET DEFAULT writes NULL into NOT NULL
+	blockDefaultMissing                  // SET DEFAULT references a missing row
+	blockDefaultDeleted                  // SET DEFAULT references a deleted row
 )
 
 // rawBlocker is a blocker as the simulation finds it; reasons are written
