@@ -90,7 +90,7 @@ func (r *runner) closed(ctx context.Context) error {
 			for _, set := range []struct {
 				op   Op
 				rows []explain.Row
-			}{{OpNull, tr.Nulled}, {OpDefault, tr.Defaulted}, {OpDelete, tr.Deleted}} {
+			}{{OpNull, tr.Nulled}, {OpDefault, onlyDefaulted(tr)}, {OpDelete, tr.Deleted}} {
 				if len(set.rows) == 0 {
 					continue
 				}

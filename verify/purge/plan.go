@@ -77,11 +77,31 @@ func Plan(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.R
 	return p, nil
 }
 
+// onlyDefaulted returns the defaulted rows of tr that are not also
+// nulled: a row both SET NULL and SET DEFAULT foreign keys reach is
+// changed (and archived) once, as nulled.
+func onlyDefaulted(tr explain.TableRows) []explain.Row {
+	if len(tr.Nulled) == 0 {
+		return tr.Defaulted
+	}
+	nulled := make(map[string]bool, len(tr.Nulled))
+	for _, row := range tr.Nulled {
+		nulled[keyString(row.Key)] = true
+	}
+	var out []explain.Row
+	for _, row := range tr.Defaulted {
+		if !nulled[keyString(row.Key)] {
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
 // resultRows counts every row a collection found to change.
 func resultRows(res *explain.Result) int64 {
 	var n int64
 	for _, t := range res.Tables {
-		n += int64(len(t.Deleted) + len(t.Nulled) + len(t.Defaulted))
+		n += int64(len(t.Deleted) + len(t.Nulled) + len(onlyDefaulted(t)))
 	}
 	return n
 }
@@ -103,7 +123,7 @@ func (r *runner) planRound(res *explain.Result) []PlannedBatch {
 		for _, set := range []struct {
 			op   Op
 			rows []explain.Row
-		}{{OpNull, tr.Nulled}, {OpDefault, tr.Defaulted}} {
+		}{{OpNull, tr.Nulled}, {OpDefault, onlyDefaulted(tr)}} {
 			for i := 0; i < len(set.rows); i += r.opts.Batch {
 				chunk := set.rows[i:min(i+r.opts.Batch, len(set.rows))]
 				b := PlannedBatch{Table: tr.Table, Op: set.op, KeyColumns: t.keyCols, Rows: len(chunk)}

@@ -2,6 +2,7 @@ package purge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -115,10 +116,10 @@ func (r *runner) collect(ctx context.Context) (*explain.Result, error) {
 		return nil, fmt.Errorf("beginning collection: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if err := r.rootExists(ctx, tx); err != nil {
-		return nil, err
-	}
 	res, err := explain.Collect(ctx, tx, r.m.plan, r.m.g, r.root, explain.Options{})
+	if errors.Is(err, explain.ErrNoRootRow) {
+		return nil, fmt.Errorf("%w: %w", ErrRootNotFound, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("collecting the graph of %s: %w", r.root.Table, err)
 	}
@@ -149,32 +150,6 @@ func keyedRoot(res *explain.Result) explain.Root {
 		key[c] = res.RootKey[i]
 	}
 	return explain.Root{Table: res.Root, Key: key}
-}
-
-// rootExists fails with ErrRootNotFound when a root selected by key has no
-// row (a WHERE root is checked by explain itself).
-func (r *runner) rootExists(ctx context.Context, tx pgx.Tx) error {
-	t := r.m.tables[r.root.Table]
-	if len(r.root.Key) == 0 || t == nil || t.ctid {
-		return nil
-	}
-	key := make([]string, len(t.keyCols))
-	for i, c := range t.keyCols {
-		v, ok := r.root.Key[c]
-		if !ok {
-			return nil // explain reports the incomplete key
-		}
-		key[i] = v
-	}
-	var ok bool
-	q := fmt.Sprintf("SELECT EXISTS (SELECT FROM %s AS t WHERE %s)", t.quoted, t.keyFilter("t", 1))
-	if err := tx.QueryRow(ctx, q, t.keyArgs([][]string{key})...).Scan(&ok); err != nil {
-		return fmt.Errorf("looking up the root row of %s: %w", t.name, err)
-	}
-	if !ok {
-		return fmt.Errorf("%w: %s", ErrRootNotFound, r.root.Table)
-	}
-	return nil
 }
 
 // runRound runs the update and delete batches of one collection, then
