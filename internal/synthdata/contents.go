@@ -203,7 +203,9 @@ func (s Snapshot) Diff(other Snapshot) string {
 			names = append(names, n)
 		}
 	}
-	slices.SortFunc(names, func(a, b catalog.TableName) int { return strings.Compare(a.Schema+"\x00"+a.Name, b.Schema+"\x00"+b.Name) })
+	slices.SortFunc(names, func(a, b catalog.TableName) int {
+		return strings.Compare(a.Schema+"\x00"+a.Name, b.Schema+"\x00"+b.Name)
+	})
 	var lines []string
 	more := 0
 	add := func(l string) {

@@ -26,7 +26,7 @@
 // NO ACTION / RESTRICT foreign keys whose references into Roots[0]'s
 // deletion set stay (the others are moved to surviving rows or NULL, and
 // SET DEFAULT defaults avoid deleted rows). AvoidBlockers (0) makes the
-// root's DELETE usually succeed (purge tests); the default (0.2) gives a
+// root's DELETE usually succeed (purge tests); the default (0.1) gives a
 // mix; KeepBlockers (1) makes it usually fail.
 //
 // # Fixtures

@@ -42,11 +42,16 @@ type Root struct {
 	// PostgreSQL prints them (::text), in the same order.
 	KeyColumns []string
 	KeyValues  []string
-	// Reach is the number of rows the DELETE cascades to (the root
-	// included) plus the references it nulls, defaults or is blocked by,
-	// as simulated on the generated data: a measure of how non-trivial
-	// the deletion graph is, not an oracle.
-	Reach int
+	// Deletes is the number of rows the DELETE cascades to, the root
+	// included, and Touches the references from other rows into them (to
+	// be nulled, defaulted or blocking), as simulated on the generated
+	// data before blockers were moved: a measure of how non-trivial the
+	// deletion graph is, not an oracle.
+	Deletes, Touches int
+	// Stuck counts the references into the deletion that the blocker
+	// knob could not have moved (NOT NULL, every parent row deleted): when
+	// positive the DELETE fails whatever the options say.
+	Stuck int
 }
 
 // Key returns the root's primary key as column → value, the form

@@ -65,7 +65,7 @@ func DefaultOptions(seed uint64) Options {
 		ChainRate:       0.3,
 		SelfCycleRate:   0.03,
 		DefaultRefRate:  0.7,
-		KeepBlockerRate: 0.2,
+		KeepBlockerRate: 0.1,
 		Roots:           8,
 	}
 }

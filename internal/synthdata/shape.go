@@ -8,32 +8,86 @@ import (
 	"github.com/ondelete/ondelete/ident"
 )
 
-// candidate is a possible root with its simulated reach.
+// candidate is a possible root with its simulated cascade.
 type candidate struct {
-	table, row, reach int
+	table, row       int
+	deletes, touches int
+	// stuck counts references unblock could not move out of the way.
+	stuck int
 }
 
-// chooseRoots ranks the owner rows of every table by simulated reach and
-// returns the best Options.Roots, the first drawn among the top three so
-// that seeds do not all pick the same hub.
+// chooseRoots ranks the owner rows of every table and returns the best
+// Options.Roots, the first drawn among the top three so that seeds do not
+// all pick the same hub. Rows whose blockers unblock could all move come
+// first (a cascade that deletes every row of a table leaves its NOT NULL
+// referencing rows nowhere to point), then larger cascades.
 func (g *generator) chooseRoots(s *simulator) []candidate {
 	var cands []candidate
 	for ti := range g.tables {
 		for r := 0; r < min(g.opts.Owners, len(g.tables[ti].Rows)); r++ {
-			cands = append(cands, candidate{ti, r, s.cascade(rowID{ti, r}).reach()})
+			d := s.cascade(rowID{ti, r})
+			cands = append(cands, candidate{ti, r, len(d.depth), d.touched, g.stuck(s, d)})
 		}
 	}
-	slices.SortStableFunc(cands, func(a, b candidate) int { return b.reach - a.reach })
+	slices.SortStableFunc(cands, func(a, b candidate) int {
+		switch {
+		case (a.stuck == 0) != (b.stuck == 0):
+			if a.stuck == 0 {
+				return -1
+			}
+			return 1
+		case a.deletes != b.deletes:
+			return b.deletes - a.deletes
+		}
+		return b.touches - a.touches
+	})
 	cands = cands[:min(len(cands), g.opts.Roots)]
 	first := g.rnd.intn(min(3, len(cands)))
 	cands[0], cands[first] = cands[first], cands[0]
 	return cands
 }
 
+// stuck counts the blocking references of deletion del that unblock
+// could not move: from a NOT NULL row the DELETE keeps (or deletes later
+// than the row it references) when the DELETE removes every parent row
+// it could point at instead.
+func (g *generator) stuck(s *simulator, del deletion) int {
+	n := 0
+	for k := range s.fks {
+		f := &s.fks[k]
+		if !f.fk.OnDelete.Blocks() || !g.anyNotNull(f.child, f.fk.Columns) {
+			continue
+		}
+		parents := len(g.tables[f.parent].Rows)
+		deepest, deleted := -1, 0
+		for r := range parents {
+			if d, gone := del.depth[rowID{f.parent, r}]; gone {
+				deleted++
+				deepest = max(deepest, d)
+			}
+		}
+		if deleted < parents {
+			continue
+		}
+		for r, row := range g.tables[f.child].Rows {
+			key, ok := keyOf(row, f.childCols)
+			if !ok {
+				continue
+			}
+			pd := del.depth[rowID{f.parent, f.parents[key]}]
+			cd, gone := del.depth[rowID{f.child, r}]
+			if !gone || (cd > pd && cd > deepest) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // root describes candidate c for the caller.
 func (g *generator) root(c candidate) Root {
 	t := &g.schema.Tables[c.table]
-	r := Root{Table: t.TableName(), KeyColumns: slices.Clone(t.PrimaryKey), Reach: c.reach}
+	r := Root{Table: t.TableName(), KeyColumns: slices.Clone(t.PrimaryKey), Deletes: c.deletes, Touches: c.touches, Stuck: c.stuck}
 	for _, col := range t.PrimaryKey {
 		r.KeyValues = append(r.KeyValues, *g.tables[c.table].Rows[c.row][g.colIndex(c.table, col)])
 	}
@@ -68,7 +122,10 @@ func (g *generator) defaults(s *simulator, del deletion) {
 // would block the root's DELETE, except for a KeepBlockerRate share of the
 // foreign keys. A reference from a row the DELETE itself removes, no
 // deeper than the row it references, is left alone: PostgreSQL checks it
-// after that row is gone (see graph.TimingAfterCascades).
+// after that row is gone (see graph.TimingAfterCascades). A moved
+// reference points at a surviving row, else is set NULL, else (NOT NULL,
+// every parent row deleted) at a parent row deleted no earlier than the
+// referencing row.
 func (g *generator) unblock(s *simulator, del deletion) {
 	for k := range s.fks {
 		f := &s.fks[k]
@@ -90,17 +147,23 @@ func (g *generator) unblock(s *simulator, del deletion) {
 			if !gone {
 				continue
 			}
-			if cd, deleted := del.depth[rowID{f.child, r}]; deleted && cd <= pd {
+			cd, deleted := del.depth[rowID{f.child, r}]
+			if deleted && cd <= pd {
 				continue
 			}
-			switch p := g.survivor(f.parent, del); {
-			case p >= 0:
-				for i, c := range f.childCols {
-					row[c] = parent[p][f.parentCols[i]]
-				}
-			case nullable:
+			p = g.survivor(f.parent, del)
+			if p < 0 && nullable {
 				for _, c := range f.childCols {
 					row[c] = nil
+				}
+				continue
+			}
+			if p < 0 && deleted {
+				p = g.deletedNoEarlier(f.parent, del, cd)
+			}
+			if p >= 0 {
+				for i, c := range f.childCols {
+					row[c] = parent[p][f.parentCols[i]]
 				}
 			}
 		}
@@ -114,6 +177,21 @@ func (g *generator) survivor(ti int, del deletion) int {
 	for i := range n {
 		r := (start + i) % n
 		if _, gone := del.depth[rowID{ti, r}]; !gone {
+			return r
+		}
+	}
+	return -1
+}
+
+// deletedNoEarlier draws a row of table ti that del deletes at depth
+// depth or deeper, so that a reference into it from a row deleted at depth
+// is gone before PostgreSQL checks it; -1 when there is none.
+func (g *generator) deletedNoEarlier(ti int, del deletion, depth int) int {
+	n := len(g.tables[ti].Rows)
+	start := g.rnd.intn(n)
+	for i := range n {
+		r := (start + i) % n
+		if d, gone := del.depth[rowID{ti, r}]; gone && d >= depth {
 			return r
 		}
 	}
