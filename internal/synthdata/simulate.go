@@ -110,6 +110,3 @@ func (s *simulator) cascade(root rowID) deletion {
 	}
 	return d
 }
-
-// reach is the size of a deletion: rows deleted plus references touched.
-func (d deletion) reach() int { return len(d.depth) + d.touched }
