@@ -209,6 +209,36 @@ INSERT INTO g VALUES (1, 1, 1);`,
 		deleted: map[string]int{"p": 1, "c": 1, "g": 1},
 	},
 	{
+		name: "a second SET NULL of a row re-checks its other foreign keys",
+		sql: `
+CREATE TABLE r (id int PRIMARY KEY);
+CREATE TABLE x (id int PRIMARY KEY, a int REFERENCES r ON DELETE SET NULL, b int REFERENCES r ON DELETE SET NULL, q int);
+CREATE TABLE q (id int PRIMARY KEY, r_id int REFERENCES r ON DELETE CASCADE);
+ALTER TABLE x ADD CONSTRAINT x_q FOREIGN KEY (q) REFERENCES q ON DELETE CASCADE;
+INSERT INTO r VALUES (1);
+INSERT INTO q VALUES (1, 1);
+INSERT INTO x VALUES (1, 1, 1, 1);`,
+		// Round 1 nulls x.a, then x.b (the second update queues a check of
+		// x_q), then deletes q 1; round 2 runs that check before q 1's
+		// cascade reaches x 1.
+		root:     Root{Table: tn("r"), Key: map[string]string{"id": "1"}},
+		blockers: []string{"x.x_q:1"},
+	},
+	{
+		name: "a second SET NULL after the cascade is queued",
+		sql: `
+CREATE TABLE r (id int PRIMARY KEY);
+CREATE TABLE q (id int PRIMARY KEY, r_id int REFERENCES r ON DELETE CASCADE);
+CREATE TABLE x (id int PRIMARY KEY, a int REFERENCES r ON DELETE SET NULL, b int REFERENCES r ON DELETE SET NULL,
+  q int CONSTRAINT x_q REFERENCES q ON DELETE CASCADE);
+INSERT INTO r VALUES (1);
+INSERT INTO q VALUES (1, 1);
+INSERT INTO x VALUES (1, 1, 1, 1), (2, 1, 1, NULL);`,
+		root:    Root{Table: tn("r"), Key: map[string]string{"id": "1"}},
+		deleted: map[string]int{"r": 1, "q": 1, "x": 1},
+		nulled:  map[string]int{"x": 1},
+	},
+	{
 		name: "three-table cycle of cascades",
 		sql: `
 CREATE TABLE a (id int PRIMARY KEY, c_id int);

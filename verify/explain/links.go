@@ -18,6 +18,7 @@ func (c *collector) link() {
 func (e *edgeState) link() {
 	from, to := e.from, e.to
 	parent := e.parentIndex()
+	e.parentOf = parent
 	counts := make([]int32, len(from.rows)+1)
 	owner := make([]int32, len(to.rows))
 	for k := range to.rows {

@@ -114,6 +114,9 @@ func (c *collector) blocker(b *rawBlocker) Blocker {
 	case blockDefaultMissing:
 		out.Reason = fmt.Sprintf("SET DEFAULT would make it reference a row of %s that does not exist (it references deleted %s)",
 			e.from.name, ref)
+	case blockRecheck:
+		out.Reason = fmt.Sprintf("%s: references deleted %s when PostgreSQL re-checks it after a second SET NULL / SET DEFAULT update of the row in this DELETE, %s",
+			e.g.Action.SQL(), ref, fate)
 	case blockDefaultDeleted:
 		out.Reason = fmt.Sprintf("SET DEFAULT would make it reference a row of %s that this DELETE deletes", e.from.name)
 		if b.p >= 0 {

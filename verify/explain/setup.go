@@ -69,6 +69,7 @@ func newCollector(q queryer, snap *catalog.Snapshot, g *graph.Graph, opts Option
 		es.recursive = e.Action == catalog.Cascade && from == to && from.cat.PartitionOf == nil && !from.cat.Partitioned
 		c.edges = append(c.edges, es)
 		from.out = append(from.out, es)
+		to.in = append(to.in, es)
 		if es.recursive {
 			from.self = append(from.self, es)
 		}

@@ -8,12 +8,16 @@ import (
 
 // event is one entry of the simulated trigger queue: a deleted row, whose
 // ON DELETE triggers fire together in trigger-name order, or (e set) the
-// check PostgreSQL queues for a row SET DEFAULT updated.
+// check of foreign key e PostgreSQL queues for a row SET NULL / SET
+// DEFAULT updated, which must still reference key.
 type event struct {
 	t   *tableState
 	row int32
 	e   *edgeState
 	key string
+	// viaDefault is true for the check of a key SET DEFAULT wrote, whose
+	// referenced row may never have existed.
+	viaDefault bool
 }
 
 // deferredCheck is a DEFERRABLE INITIALLY DEFERRED NO ACTION check left
@@ -37,6 +41,7 @@ const (
 	blockNotNull                         // SET NULL / SET DEFAULT writes NULL into NOT NULL
 	blockDefaultMissing                  // SET DEFAULT references a missing row
 	blockDefaultDeleted                  // SET DEFAULT references a deleted row
+	blockRecheck                         // re-check after a second update finds the row gone
 )
 
 // rawBlocker is a blocker as the simulation finds it; reasons are written
@@ -62,7 +67,7 @@ func (c *collector) simulate(root *tableState, r int32) {
 	for head := 0; head < len(c.queue); head++ {
 		ev := c.queue[head]
 		if ev.e != nil {
-			c.checkDefault(ev)
+			c.check(ev)
 			continue
 		}
 		for _, e := range ev.t.out {
@@ -148,9 +153,17 @@ func (e *edgeState) currentKey(k int32) string {
 
 // set applies SET NULL / SET DEFAULT of e to row k of e.to, which
 // references deleted row p (key key), in the given round.
+//
+// The UPDATE queues the check of every foreign key whose columns it
+// changed to a non-NULL key (SET DEFAULT's), and, when this DELETE
+// already updated the row once, of every foreign key of the row: its
+// current version was then written by this transaction, and PostgreSQL
+// checks such a row whatever changed (RI_FKey_fk_upd_check_required). A
+// check finding its referenced row already deleted fails the DELETE.
 func (c *collector) set(e *edgeState, p, k int32, key string, round int32) {
 	t := e.to
 	ch := t.changes[k]
+	again := ch != nil
 	if ch == nil {
 		ch = &rowChange{cols: map[string]string{}, nulled: -1, defaulted: -1}
 		t.changes[k] = ch
@@ -165,47 +178,65 @@ func (c *collector) set(e *edgeState, p, k int32, key string, round int32) {
 		if ch.nulled < 0 {
 			ch.nulled = round
 		}
+	} else {
+		for j, i := range e.setPos {
+			ch.cols[e.fk.Columns[i]] = e.defaults[j]
+		}
+		if ch.defaulted < 0 {
+			ch.defaulted = round
+		}
+		switch nk := e.currentKey(k); {
+		case nk == "":
+			// A NULL in the key: it references nothing, nothing to check.
+		case nk == key:
+			// The default is the deleted key itself: PostgreSQL re-runs
+			// the NO ACTION check right after the update, which finds
+			// this row.
+			c.block(blockDefaultDeleted, e, k, p, round)
+		default:
+			// The row now references that key, should its row be
+			// deleted too.
+			if e.dyn == nil {
+				e.dyn = map[string][]int32{}
+			}
+			e.dyn[nk] = append(e.dyn[nk], k)
+			c.queue = append(c.queue, event{t: t, row: k, e: e, key: nk, viaDefault: true})
+		}
+	}
+	if !again {
 		return
 	}
-	for j, i := range e.setPos {
-		ch.cols[e.fk.Columns[i]] = e.defaults[j]
-	}
-	if ch.defaulted < 0 {
-		ch.defaulted = round
-	}
-	nk := e.currentKey(k)
-	switch {
-	case nk == "":
-		// A NULL in the key: it references nothing, nothing to check.
-	case nk == key:
-		// The default is the deleted key itself: PostgreSQL re-runs the
-		// NO ACTION check right after the update, which finds this row.
-		c.block(blockDefaultDeleted, e, k, p, round)
-	default:
-		// The update queues the foreign key's check of the new key, and
-		// the row now references that key should its row be deleted too.
-		if e.dyn == nil {
-			e.dyn = map[string][]int32{}
+	for _, o := range t.in {
+		if o == e && o.g.Action == catalog.SetDefault {
+			continue // queued above
 		}
-		e.dyn[nk] = append(e.dyn[nk], k)
-		c.queue = append(c.queue, event{t: t, row: k, e: e, key: nk})
+		if ok := o.currentKey(k); ok != "" {
+			c.queue = append(c.queue, event{t: t, row: k, e: o, key: ok})
+		}
 	}
 }
 
-// checkDefault runs the check PostgreSQL queued for a row SET DEFAULT
-// updated: the referenced row must exist and not be deleted by now. A row
-// deleted or updated again since is skipped, as PostgreSQL does.
-func (c *collector) checkDefault(ev event) {
+// check runs a foreign-key check PostgreSQL queued for an updated row:
+// the referenced row must exist and not be deleted by now. A row deleted
+// or given another key since is skipped, as PostgreSQL does. A key that
+// no deletable row holds exists unless SET DEFAULT wrote it (the data is
+// consistent otherwise).
+func (c *collector) check(ev event) {
 	e, k := ev.e, ev.row
 	if e.to.rows[k].round >= 0 || e.currentKey(k) != ev.key {
 		return
 	}
-	p, ok := e.defParent[ev.key]
-	switch {
-	case !ok:
-		c.block(blockDefaultMissing, e, k, -1, -1)
-	case e.from.rows[p].round >= 0:
-		c.block(blockDefaultDeleted, e, k, p, -1)
+	kind := blockRecheck
+	p, ok := e.parentOf(ev.key)
+	if ev.viaDefault {
+		kind = blockDefaultDeleted
+		if p, ok = e.defParent[ev.key]; !ok {
+			c.block(blockDefaultMissing, e, k, -1, -1)
+			return
+		}
+	}
+	if ok && e.from.rows[p].round >= 0 {
+		c.block(kind, e, k, p, -1)
 	}
 }
 

@@ -57,6 +57,8 @@ type tableState struct {
 	// recursive query instead of one query per level.
 	out  []*edgeState
 	self []*edgeState
+	// in lists the foreign keys of this table into deleted tables.
+	in []*edgeState
 	// rows are every row read; byKey finds one by identity.
 	rows  []row
 	byKey map[string]int32
@@ -120,6 +122,8 @@ type edgeState struct {
 	// to-table rows referencing it, in ctid order.
 	off  []int32
 	kids []int32
+	// parentOf finds the deletable row of from holding a referenced key.
+	parentOf func(key string) (int32, bool)
 	// dyn lists rows made to reference a key by SET DEFAULT.
 	dyn map[string][]int32
 	// defaults holds, per setPos, the default as text (nullText for
