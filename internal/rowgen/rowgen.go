@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -50,6 +52,9 @@ type typeInfo struct {
 	category string // pg_type.typcategory of the base type
 	enum     []string
 	base     string // base type name for domains, else the type itself
+	// domainChecks are the CHECK constraints of a domain and of the
+	// domains it is based on (written on VALUE).
+	domainChecks []checkDef
 }
 
 // New returns a generator working in tx.
@@ -146,7 +151,8 @@ func (g *Gen) advance(ctx context.Context, t *catalog.Table, pgErr *pgconn.PgErr
 	}
 	moved := false
 	for _, c := range t.Columns {
-		if (pgErr.ColumnName != "" && c.Name == pgErr.ColumnName) || (def != "" && mentions(def, c.Name)) {
+		if (pgErr.ColumnName != "" && c.Name == pgErr.ColumnName) || (def != "" && mentions(def, c.Name)) ||
+			g.domainCheck(c.Type, pgErr.ConstraintName) {
 			turn[c.Name]++
 			moved = true
 		}
@@ -156,6 +162,20 @@ func (g *Gen) advance(ctx context.Context, t *catalog.Table, pgErr *pgconn.PgErr
 			turn[c.Name]++
 		}
 	}
+}
+
+// domainCheck reports whether constraint is a CHECK of domain type typ
+// (types already looked up only: a failing column has been).
+func (g *Gen) domainCheck(typ, constraint string) bool {
+	if constraint == "" {
+		return false
+	}
+	for _, d := range g.types[typ].domainChecks {
+		if d.name == constraint {
+			return true
+		}
+	}
+	return false
 }
 
 // mentions reports whether a constraint definition mentions a column,
@@ -232,7 +252,7 @@ func (g *Gen) candidate(ctx context.Context, t *catalog.Table, c catalog.Column,
 	if seq {
 		cands = append(cands, sequenceValues(ti.base, n)...)
 	}
-	for _, lit := range g.literals(ctx, t, c.Name) {
+	for _, lit := range g.literals(ctx, t, c.Name, ti.domainChecks) {
 		if strings.HasPrefix(lit, "^") {
 			if ex, ok := exampleFor(lit, n*7919); ok {
 				cands = append(cands, quoteLiteral(ex))
@@ -246,6 +266,7 @@ func (g *Gen) candidate(ctx context.Context, t *catalog.Table, c catalog.Column,
 			cands = append(cands, quoteLiteral(l))
 		}
 	case ti.category == "N":
+		cands = append(cands, g.numbers(ctx, t, c.Name, ti.domainChecks)...)
 		cands = append(cands, fmt.Sprint(n%30000+1), "1", "0", "100")
 	case ti.category == "S":
 		cands = append(cands, quoteLiteral(fmt.Sprintf("r%d", n)), quoteLiteral(fmt.Sprintf("r%d@example.com", n)), "'a'", quoteLiteral(fmt.Sprintf("https://example.com/%d", n)))
@@ -291,6 +312,27 @@ FROM d JOIN pg_type t ON t.oid = d.oid WHERE t.typtype <> 'd'`, typ).Scan(&ti.ca
 	if err != nil {
 		return ti, fmt.Errorf("looking up type %s: %w", typ, err)
 	}
+	rows, err := g.tx.Query(ctx, `
+WITH RECURSIVE d AS (
+  SELECT $1::regtype::oid AS oid
+  UNION ALL SELECT t.typbasetype FROM pg_type t JOIN d ON t.oid = d.oid WHERE t.typtype = 'd')
+SELECT c.conname::text, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN d ON c.contypid = d.oid
+WHERE c.contype = 'c' ORDER BY c.conname`, typ)
+	if err != nil {
+		return ti, fmt.Errorf("looking up the checks of type %s: %w", typ, err)
+	}
+	for rows.Next() {
+		var d checkDef
+		if err := rows.Scan(&d.name, &d.def); err != nil {
+			rows.Close()
+			return ti, fmt.Errorf("looking up the checks of type %s: %w", typ, err)
+		}
+		ti.domainChecks = append(ti.domainChecks, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return ti, fmt.Errorf("looking up the checks of type %s: %w", typ, err)
+	}
 	g.types[typ] = ti
 	return ti, nil
 }
@@ -331,13 +373,13 @@ WHERE c.oid = $1::regclass AND c.relispartition`, t.TableName().Quoted())
 }
 
 // literals returns the string literals of the CHECK constraints (and
-// partition bounds) that mention column: for `status IN ('open', 'closed')`
-// they are the only values that pass, and for `key ~ '^[A-Z]{2}$'` the
-// pattern to generate from.
-func (g *Gen) literals(ctx context.Context, t *catalog.Table, column string) []string {
+// partition bounds) that mention column, and of its type's domain checks:
+// for `status IN ('open', 'closed')` they are the only values that pass,
+// and for `key ~ '^[A-Z]{2}$'` the pattern to generate from.
+func (g *Gen) literals(ctx context.Context, t *catalog.Table, column string, domain []checkDef) []string {
 	var lits []string
-	for _, d := range g.checkDefs(ctx, t) {
-		if !mentions(d.def, column) && !strings.HasPrefix(d.def, "FOR VALUES") {
+	for _, d := range append(slices.Clone(domain), g.checkDefs(ctx, t)...) {
+		if !mentions(d.def, column) && !mentions(d.def, "VALUE") && !strings.HasPrefix(d.def, "FOR VALUES") {
 			continue
 		}
 		for _, m := range stringLiteral.FindAllStringSubmatch(d.def, -1) {
@@ -345,6 +387,29 @@ func (g *Gen) literals(ctx context.Context, t *catalog.Table, column string) []s
 		}
 	}
 	return lits
+}
+
+var numberLiteral = regexp.MustCompile(`(?:^|[^\w.$])(-?\d+(?:\.\d+)?)`)
+
+// numbers returns, for each number in the CHECK constraints that mention
+// column (and its type's domain checks), that number and the next one:
+// `score BETWEEN 10 AND 20` accepts 10, `stars > 0` accepts 1.
+func (g *Gen) numbers(ctx context.Context, t *catalog.Table, column string, domain []checkDef) []string {
+	var out []string
+	for _, d := range append(slices.Clone(domain), g.checkDefs(ctx, t)...) {
+		if strings.HasPrefix(d.def, "FOR VALUES") || (!mentions(d.def, column) && !mentions(d.def, "VALUE")) {
+			continue
+		}
+		def := stringLiteral.ReplaceAllString(d.def, "''")
+		for _, m := range numberLiteral.FindAllStringSubmatch(def, -1) {
+			if i, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+				out = append(out, m[1], strconv.FormatInt(i+1, 10))
+			} else if f, err := strconv.ParseFloat(m[1], 64); err == nil {
+				out = append(out, m[1], strconv.FormatFloat(f+1, 'f', -1, 64))
+			}
+		}
+	}
+	return out
 }
 
 // sequenceValues are candidates for a column a sequence would fill: the
