@@ -63,6 +63,11 @@ func loadTemplate(ctx context.Context, admin string, cfg *config, progress io.Wr
 		return nil, fmt.Errorf("connecting to %s: %w", name, err)
 	}
 	ds, err := fill(ctx, conn, cfg, progress)
+	if err == nil && cfg.statements > 0 {
+		if _, err = conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"); err != nil {
+			err = fmt.Errorf("-statements: %w", err)
+		}
+	}
 	return ds, errors.Join(err, conn.Close(context.WithoutCancel(ctx)))
 }
 

@@ -73,6 +73,8 @@ type config struct {
 	contenders  []string
 	seed        uint64
 	settings    settingsFlag
+	statements  int
+	keep        bool
 	// prefix starts the databases' names (defaultPrefix; tests make it
 	// unique).
 	prefix string
@@ -117,6 +119,8 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&cfg.sampleEvery, "sample", 5*time.Millisecond, "poll pg_stat_activity for the contender's open transaction this often")
 	fs.StringVar(&contenders, "contenders", "native,purge,chunked", "contenders, comma-separated: native, purge, chunked")
 	fs.Uint64Var(&cfg.seed, "seed", 7, "seed of the writer's random choices")
+	fs.IntVar(&cfg.statements, "statements", 0, "print each contender's N most expensive statements (pg_stat_statements, nested ones included; the throwaway server preloads it)")
+	fs.BoolVar(&cfg.keep, "keep", false, "keep the template database on the -dsn server, to inspect the data (EXPLAIN a contender's statements in a copy of it)")
 	fs.Var(cfg.settings, "set", "server setting name=value for the throwaway server (repeatable; over the defaults "+defaultSettings.String()+")")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -155,6 +159,10 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("-writers is %d, want 0 or more", cfg.writers)
 	case cfg.idle <= 0 && cfg.writers > 0:
 		return nil, fmt.Errorf("-idle is %s, want more than 0", cfg.idle)
+	case cfg.keep && cfg.dsn == "":
+		return nil, fmt.Errorf("-keep needs -dsn: a throwaway server goes away whole")
+	case cfg.statements < 0:
+		return nil, fmt.Errorf("-statements is %d, want 0 or more", cfg.statements)
 	case cfg.sampleEvery <= 0:
 		return nil, fmt.Errorf("-sample is %s, want more than 0", cfg.sampleEvery)
 	case cfg.dsn != "" && len(cfg.settings) > 0:

@@ -31,6 +31,10 @@ type result struct {
 	// deleted is rows deleted per table, deletedTotal their sum.
 	deleted      map[string]int64
 	deletedTotal int64
+	// worst describes the writer's slowest transaction during the
+	// contender; statements are the top of pg_stat_statements (-statements).
+	worst      string
+	statements []statement
 }
 
 // longestClient is the longest transaction the tracer timed.
@@ -94,6 +98,11 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 	time.Sleep(b.cfg.idle)
 	idle := window{idleFrom, b.now()}
 
+	if b.cfg.statements > 0 {
+		if err := resetStatements(ctx, cs.sampler.conn); err != nil {
+			return nil, err
+		}
+	}
 	cs.tracer.take()
 	stopSampling := cs.sampler.watch(ctx, cs.contender.PgConn().PID(), cs.writerPIDs())
 	start := b.now()
@@ -112,6 +121,12 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 	r.idle = summarize(samples, idle)
 	r.during = summarize(samples, window{start, end})
 	r.writerErrs = writerErrs
+	r.worst = worstWrite(samples, window{start, end}, r.clientTxs, r.server.seen, cs.writerPIDs())
+	if b.cfg.statements > 0 {
+		if r.statements, err = readStatements(ctx, cs.sampler.conn, b.cfg.statements); err != nil {
+			return nil, err
+		}
+	}
 
 	after, err := countRows(ctx, cs.contender, b.ds.tables)
 	if err != nil {
@@ -248,7 +263,7 @@ func (b *bench) connect(ctx context.Context, dsn string) (*conns, error) {
 	if err != nil {
 		return nil, errors.Join(err, cs.close(ctx))
 	}
-	cs.sampler = &sampler{conn: s, every: b.cfg.sampleEvery}
+	cs.sampler = &sampler{conn: s, every: b.cfg.sampleEvery, now: b.now}
 	return cs, nil
 }
 

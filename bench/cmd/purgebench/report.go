@@ -46,12 +46,12 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "contender\ttotal\t÷ native\tlongest tx\tlongest write tx\tlongest tx (server)\ttransactions\twriter idle p99\twriter p99\twriter max\trows deleted\t")
+	fmt.Fprintln(tw, "contender\ttotal\t÷ native\tlongest tx\tlongest write tx\tlongest tx (server)\ttransactions\twriter idle p99\tidle max\twriter p99\twriter max\tlongest lock wait\trows deleted\t")
 	for _, c := range cs {
 		s := summarizeContender(byC[c], byC[native])
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.name, dur(s.total), s.ratioText(),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.name, dur(s.total), s.ratioText(),
 			dur(s.longest), dur(s.longestWrite), dur(s.longestServer), thousands(int64(s.transactions)),
-			dur(s.idleP99), dur(s.p99), dur(s.writerMax), thousands(s.deleted))
+			dur(s.idleP99), dur(s.idleMax), dur(s.p99), dur(s.writerMax), dur(s.lockWait), thousands(s.deleted))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -61,8 +61,10 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		"longest tx: the longest over rounds of any transaction as the client timed it (BEGIN or first statement to\n"+
 		"COMMIT), longest write tx the longest of those that wrote; longest tx (server): pg_stat_activity's\n"+
 		"now() - xact_start, polled every "+cfg.sampleEvery.String()+" (a lower bound, short by less than one poll);\n"+
-		"writer: latency of the writer's transactions, alone for "+cfg.idle.String()+" before (idle p99) and in flight while\n"+
-		"the contender ran (median p99 over rounds, worst max over rounds).\n")
+		"writer: latency of the writer's transactions, alone for "+cfg.idle.String()+" before (idle p99, median over rounds;\n"+
+		"idle max, worst over rounds: what the machine does without a contender) and in flight while the contender\n"+
+		"ran (p99, median over rounds; max, worst over rounds); longest lock wait: the longest run of polls that found\n"+
+		"one writer waiting on a lock (worst over rounds), the part of its latency the contender's locks caused.\n")
 
 	if cfg.rounds > 1 && native != nil {
 		w.printf("\nround by round, total (÷ native):\n")
@@ -97,6 +99,15 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 			parts = append(parts, fmt.Sprintf("%d of %d", r.server.lockWaits, r.server.polls))
 		}
 		w.printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
+	}
+	w.printf("\nthe writer's slowest transaction and its wait events (×polls), round by round:\n")
+	for _, r := range rs {
+		w.printf("  %s, round %d: %s\n    waits: %s\n", r.c.name, r.round, r.worst, topWaits(r.server.waitEvents, 5))
+	}
+	for _, c := range cs {
+		if ss := byC[c][0].statements; len(ss) > 0 {
+			printStatements(w, c.name, ss)
+		}
 	}
 	for _, r := range rs {
 		for _, err := range r.writerErrs {
@@ -143,7 +154,7 @@ func longestBatches(w *errWriter, bs []purge.BatchStats) {
 // contenderSummary is one contender over all rounds.
 type contenderSummary struct {
 	total, longest, longestWrite, longestServer time.Duration
-	idleP99, p99, writerMax                     time.Duration
+	idleP99, idleMax, p99, writerMax, lockWait  time.Duration
 	ratio                                       float64 // 0 without native
 	transactions                                int
 	deleted                                     int64
@@ -175,6 +186,8 @@ func summarizeContender(rs, native []*result) contenderSummary {
 		s.longestWrite = max(s.longestWrite, r.longestClientWrite().length())
 		s.longestServer = max(s.longestServer, r.server.longest)
 		s.writerMax = max(s.writerMax, r.during.Max)
+		s.idleMax = max(s.idleMax, r.idle.Max)
+		s.lockWait = max(s.lockWait, r.server.longestLockWait)
 		s.transactions = max(s.transactions, len(r.clientTxs))
 		s.deleted = r.deletedTotal
 		if i < len(native) {
@@ -203,7 +216,8 @@ func verdict(w *errWriter, c *contender, s contenderSummary) {
 	}
 	w.printf("  %s: longest transaction %s (%s; the longest that wrote %s; server %s): %s\n", c.name,
 		dur(s.longest), what, dur(s.longestWrite), dur(s.longestServer), pass(max(s.longest, s.longestServer) <= targetTx))
-	w.printf("  %s: writer's worst latency %s (idle p99 %s): %s\n", c.name, dur(s.writerMax), dur(s.idleP99), pass(s.writerMax <= targetStall))
+	w.printf("  %s: writer's worst latency %s (idle: p99 %s, max %s): %s\n", c.name, dur(s.writerMax), dur(s.idleP99), dur(s.idleMax), pass(s.writerMax <= targetStall))
+	w.printf("  %s: writer's longest lock wait %s (polled): %s\n", c.name, dur(s.lockWait), pass(s.lockWait <= targetStall))
 }
 
 func pass(ok bool) string {

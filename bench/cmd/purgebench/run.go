@@ -47,6 +47,10 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 	if admin == "" {
 		fmt.Fprintln(progress, "starting a throwaway PostgreSQL server...")
 		settings := maps.Clone(defaultSettings)
+		if cfg.statements > 0 {
+			settings["shared_preload_libraries"] = "pg_stat_statements"
+			settings["pg_stat_statements.track"] = "all"
+		}
 		maps.Copy(settings, cfg.settings)
 		srv, err := pgtemp.Start(ctx, pgtemp.Options{Settings: settings})
 		if err != nil {
@@ -68,9 +72,11 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 	if b.ds, err = loadTemplate(ctx, admin, cfg, progress); err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
-	defer func() {
-		err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), admin, templateName(cfg.prefix)))
-	}()
+	if !cfg.keep {
+		defer func() {
+			err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), admin, templateName(cfg.prefix)))
+		}()
+	}
 	b.logf("loaded %s rows (%s) in %s", thousands(b.ds.totalRows), b.ds.size, b.ds.loadTime.Round(time.Millisecond))
 
 	cs := b.contenders()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // and age (on the server's clock), whether it has written (an xid is
 // assigned on the first write) and what the backend waits on.
 const sampleSQL = `SELECT pid, xact_start, clock_timestamp() - xact_start, backend_xid IS NOT NULL,
-	coalesce(wait_event_type || ':' || wait_event, '')
+	coalesce(wait_event_type || ':' || wait_event, ''), coalesce(state, '')
 FROM pg_stat_activity WHERE pid = ANY($1) AND xact_start IS NOT NULL`
 
 // serverTx is one transaction of the contender's backend as the sampler
@@ -32,6 +33,7 @@ type serverTx struct {
 type sampler struct {
 	conn  *pgx.Conn
 	every time.Duration
+	now   func() time.Duration
 
 	mu         sync.Mutex
 	contender  uint32
@@ -40,7 +42,17 @@ type sampler struct {
 	polls      int
 	lockWaits  int            // polls in which some writer waited on a lock
 	waitEvents map[string]int // writer wait events seen, ×polls
-	err        error
+	// seen is every poll's view of each writer in a transaction.
+	seen []writerState
+	err  error
+}
+
+// writerState is what one poll saw a writer's backend do.
+type writerState struct {
+	at    time.Duration
+	pid   uint32
+	state string // active, idle in transaction, ...
+	wait  string // wait event, "" for none (on a CPU or runnable)
 }
 
 // watch starts polling until ctx ends; the contender's backend is
@@ -50,7 +62,7 @@ func (s *sampler) watch(ctx context.Context, contender uint32, writers []uint32)
 	s.writers = map[uint32]bool{}
 	s.txs = map[time.Time]*serverTx{}
 	s.waitEvents = map[string]int{}
-	s.polls, s.lockWaits, s.err = 0, 0, nil
+	s.polls, s.lockWaits, s.err, s.seen = 0, 0, nil, nil
 	pids := append([]uint32{contender}, writers...)
 	for _, w := range writers {
 		s.writers[w] = true
@@ -91,12 +103,14 @@ func (s *sampler) poll(ctx context.Context, pids []uint32) error {
 		age   time.Duration
 		wrote bool
 		wait  string
+		state string
 	)
+	at := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.polls++
 	locked := false
-	_, err = pgx.ForEachRow(rows, []any{&pid, &start, &age, &wrote, &wait}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&pid, &start, &age, &wrote, &wait, &state}, func() error {
 		if pid == s.contender {
 			tx := s.txs[start]
 			if tx == nil {
@@ -107,9 +121,10 @@ func (s *sampler) poll(ctx context.Context, pids []uint32) error {
 			tx.wrote = tx.wrote || wrote
 			return nil
 		}
+		s.seen = append(s.seen, writerState{at: at, pid: pid, state: state, wait: wait})
 		if wait != "" {
 			s.waitEvents[wait]++
-			if len(wait) > 5 && wait[:5] == "Lock:" {
+			if strings.HasPrefix(wait, "Lock:") {
 				locked = true
 			}
 		}
@@ -135,13 +150,46 @@ type serverView struct {
 	// waitEvents the writers' wait events, ×polls.
 	lockWaits  int
 	waitEvents map[string]int
+	seen       []writerState
+	// longestLockWait is the longest lock wait of a writer, polled.
+	longestLockWait time.Duration
+}
+
+// longestLockWait is the longest run of consecutive polls that found one
+// writer waiting on a heavyweight lock (a row or table lock the
+// contender holds, typically), from the first such poll to the last: a
+// lower bound of the wait, short by less than one poll interval at each
+// end. It separates the stalls the contender causes from those a busy
+// machine causes (a backend waiting for a CPU shows no wait event).
+func longestLockWait(seen []writerState, every time.Duration) time.Duration {
+	type run struct{ first, last time.Duration }
+	open := map[uint32]*run{}
+	var longest time.Duration
+	for _, st := range seen { // in poll order
+		r := open[st.pid]
+		if !strings.HasPrefix(st.wait, "Lock:") {
+			delete(open, st.pid)
+			continue
+		}
+		if r != nil && st.at-r.last > 3*every {
+			r = nil // polls in between found it out of the lock
+		}
+		if r == nil {
+			r = &run{first: st.at}
+			open[st.pid] = r
+		}
+		r.last = st.at
+		longest = max(longest, r.last-r.first)
+	}
+	return longest
 }
 
 // view summarises what the sampler saw; call it after stop.
 func (s *sampler) view() (serverView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v := serverView{polls: s.polls, txs: len(s.txs), lockWaits: s.lockWaits, waitEvents: s.waitEvents}
+	v := serverView{polls: s.polls, txs: len(s.txs), lockWaits: s.lockWaits, waitEvents: s.waitEvents, seen: s.seen,
+		longestLockWait: longestLockWait(s.seen, s.every)}
 	for _, tx := range s.txs {
 		v.longest = max(v.longest, tx.seenAge)
 		if tx.wrote {

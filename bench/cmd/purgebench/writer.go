@@ -77,6 +77,7 @@ var inserts = [txKinds]string{txComment: "comments", txProjectEvent: "events", t
 type sample struct {
 	start, end time.Duration
 	kind       int
+	writer     int
 	failed     bool
 }
 
@@ -111,7 +112,7 @@ func (l *writerLoad) write(ctx context.Context, i int, conn *pgx.Conn, pick *pic
 	version := int32(1_000_000 + 10_000_000*i) // above any loaded version_no, per writer
 	one := func(ids []int64) int64 { return ids[rng.IntN(len(ids))] }
 	for !l.stopping.Load() && ctx.Err() == nil {
-		s := sample{kind: rng.IntN(txKinds), start: now()}
+		s := sample{kind: rng.IntN(txKinds), writer: i, start: now()}
 		user := one(pick.users)
 		var err error
 		switch s.kind {
