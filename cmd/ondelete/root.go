@@ -32,7 +32,7 @@ local installation and apply the --migrations directory to it.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see --help)", err)
 	})
-	root.AddCommand(newInspectCmd(), newGraphCmd(), newInitCmd(), newCheckCmd(), newPlanCmd(), newMigrateCmd(), newExplainCmd())
+	root.AddCommand(newInspectCmd(), newGraphCmd(), newInitCmd(), newCheckCmd(), newPlanCmd(), newMigrateCmd(), newVerifyCmd(), newExplainCmd(), newPurgeCmd())
 	return root
 }
 
@@ -77,9 +77,9 @@ func (f *dbFlags) options(cmd *cobra.Command) target.Options {
 	}
 }
 
-// isTerminal reports whether w is a terminal: progress lines go only
+// isTerminal reports whether w (a reader or writer) is a terminal: progress lines go only
 // there, so scripts and CI see nothing but results and one-line errors.
-func isTerminal(w io.Writer) bool {
+func isTerminal(w any) bool {
 	fd, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(fd.Fd()))
 }
