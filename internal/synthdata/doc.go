@@ -16,7 +16,9 @@
 // nothing). A few "owner" rows per table receive most references and
 // self-references form deep trees (chains, some cycles), so deleting an
 // owner reaches deep and wide. Some SET DEFAULT columns get a DEFAULT
-// naming a parent row (Data.Schema carries it). Load inserts with
+// naming a parent row (Data.Schema carries it), and some NO ACTION foreign
+// keys are made DEFERRABLE INITIALLY DEFERRED (Data.Deferred; Data.DDL
+// holds the ALTERs). Load inserts with
 // session_replication_role = replica (superuser) so cycles and NOT NULL
 // references need no order, with OVERRIDING SYSTEM VALUE, then moves the
 // identity sequences past the keys.

@@ -18,6 +18,9 @@ type generator struct {
 	col []map[string]int
 	// index maps a table name to its index in schema.Tables.
 	index map[catalog.TableName]int
+	// deferred marks the foreign keys (by index) made DEFERRABLE
+	// INITIALLY DEFERRED.
+	deferred []bool
 }
 
 // Generate builds rows for schema as opts describe. It is pure and
@@ -36,12 +39,18 @@ func Generate(schema synth.Schema, opts Options) *Data {
 	}
 	g.ownColumns()
 	g.references()
+	g.deferSome()
 	sim := newSimulator(g)
 	roots := g.chooseRoots(sim)
 	del := sim.cascade(rowID{roots[0].table, roots[0].row})
 	g.defaults(sim, del)
 	g.unblock(sim, del)
 	d := &Data{Options: opts, Schema: g.schema, Tables: g.tables}
+	for k, def := range g.deferred {
+		if def {
+			d.Deferred = append(d.Deferred, fkKey(&g.schema.ForeignKeys[k]))
+		}
+	}
 	for _, r := range roots {
 		d.Roots = append(d.Roots, g.root(r))
 	}
@@ -219,6 +228,22 @@ func (g *generator) selfParent(r, n int, nullable bool, nullRate float64) int {
 		return r - 1
 	}
 	return g.pickParent(r)
+}
+
+// deferSome picks the NO ACTION foreign keys to make DEFERRABLE INITIALLY
+// DEFERRED, from a random stream of its own.
+func (g *generator) deferSome() {
+	rnd := newSource(g.opts.Seed ^ 0xdefe_22ed)
+	g.deferred = make([]bool, len(g.schema.ForeignKeys))
+	for k := range g.schema.ForeignKeys {
+		p := rnd.float()
+		g.deferred[k] = g.schema.ForeignKeys[k].OnDelete == catalog.NoAction && p < g.opts.DeferredRate
+	}
+}
+
+// fkKey returns fk's identity.
+func fkKey(fk *synth.ForeignKey) catalog.ConstraintKey {
+	return catalog.ConstraintKey{Schema: fk.Schema, Table: fk.Table, Name: fk.Name}
 }
 
 // ptr returns a pointer to s.

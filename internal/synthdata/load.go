@@ -110,11 +110,26 @@ func hasIdentity(t *synth.Table) bool {
 	return false
 }
 
+// DDL returns the statement batches that create d.Schema and make the
+// foreign keys of d.Deferred deferrable (see synth.Schema.Batches).
+func (d *Data) DDL() []string {
+	batches := d.Schema.Batches(0)
+	if len(d.Deferred) == 0 {
+		return batches
+	}
+	var b strings.Builder
+	for _, k := range d.Deferred {
+		fmt.Fprintf(&b, "ALTER TABLE %s ALTER CONSTRAINT %s DEFERRABLE INITIALLY DEFERRED;\n",
+			ident.QuoteQualified(k.Schema, k.Table), ident.Quote(k.Name))
+	}
+	return append(batches, b.String())
+}
+
 // Load creates d.Schema in the database conn is connected to and inserts
 // d's rows. The database should be empty; conn's role must be a superuser
 // (see Script).
 func Load(ctx context.Context, conn *pgx.Conn, d *Data) error {
-	for i, batch := range d.Schema.Batches(0) {
+	for i, batch := range d.DDL() {
 		if _, err := conn.Exec(ctx, batch); err != nil {
 			return fmt.Errorf("creating schema (batch %d): %w", i, err)
 		}

@@ -18,6 +18,9 @@ type Data struct {
 	Schema synth.Schema
 	// Tables holds the rows of Schema.Tables[i] in Tables[i].
 	Tables []TableData
+	// Deferred lists the NO ACTION foreign keys of Schema that Load makes
+	// DEFERRABLE INITIALLY DEFERRED (synth.Schema cannot say so).
+	Deferred []catalog.ConstraintKey
 	// Roots lists candidate root rows, Roots[0] first: the row the
 	// blocker knob (Options.KeepBlockerRate) was applied for. The others
 	// are owner rows with large cascades, best first; their DELETEs may or

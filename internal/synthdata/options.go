@@ -47,6 +47,12 @@ type Options struct {
 	// defaults are chosen outside the deletion set, so with 0 the root's
 	// DELETE usually succeeds; with 1 it usually fails.
 	KeepBlockerRate float64
+	// DeferredRate is the share of NO ACTION foreign keys made DEFERRABLE
+	// INITIALLY DEFERRED (Data.Deferred): checked at commit, after every
+	// cascade, so only referencing rows the DELETE keeps block. Drawn from
+	// a stream of its own, so changing it leaves the other rows as they
+	// were.
+	DeferredRate float64
 	// Roots is how many candidate roots Data.Roots lists (at least 1).
 	Roots int
 }
@@ -66,6 +72,7 @@ func DefaultOptions(seed uint64) Options {
 		SelfCycleRate:   0.03,
 		DefaultRefRate:  0.7,
 		KeepBlockerRate: 0.1,
+		DeferredRate:    0.15,
 		Roots:           8,
 	}
 }
@@ -104,6 +111,7 @@ func (o Options) Validate() error {
 		{"SelfCycleRate", o.SelfCycleRate},
 		{"DefaultRefRate", o.DefaultRefRate},
 		{"KeepBlockerRate", o.KeepBlockerRate},
+		{"DeferredRate", o.DeferredRate},
 	}
 	for _, r := range rates {
 		if !(r.v >= 0 && r.v <= 1) {

@@ -76,7 +76,7 @@ func (g *generator) stuck(s *simulator, del deletion) int {
 			}
 			pd := del.depth[rowID{f.parent, f.parents[key]}]
 			cd, gone := del.depth[rowID{f.child, r}]
-			if !gone || (cd > pd && cd > deepest) {
+			if !gone || (!g.deferred[k] && cd > pd && cd > deepest) {
 				n++
 			}
 		}
@@ -122,7 +122,8 @@ func (g *generator) defaults(s *simulator, del deletion) {
 // would block the root's DELETE, except for a KeepBlockerRate share of the
 // foreign keys. A reference from a row the DELETE itself removes, no
 // deeper than the row it references, is left alone: PostgreSQL checks it
-// after that row is gone (see graph.TimingAfterCascades). A moved
+// after that row is gone (see graph.TimingAfterCascades), and so is any
+// deleted row's reference through a deferred foreign key. A moved
 // reference points at a surviving row, else is set NULL, else (NOT NULL,
 // every parent row deleted) at a parent row deleted no earlier than the
 // referencing row.
@@ -148,7 +149,7 @@ func (g *generator) unblock(s *simulator, del deletion) {
 				continue
 			}
 			cd, deleted := del.depth[rowID{f.child, r}]
-			if deleted && cd <= pd {
+			if deleted && (cd <= pd || g.deferred[k]) {
 				continue
 			}
 			p = g.survivor(f.parent, del)
