@@ -39,20 +39,7 @@ func Run(ctx context.Context, conn *pgx.Conn, snap *catalog.Snapshot, g *graph.G
 	if conn.PgConn().TxStatus() != 'I' {
 		return nil, ErrInTransaction
 	}
-	before, err := readSequences(ctx, conn)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := run(ctx, conn, snap, g, opts)
-	if err != nil {
-		return nil, err
-	}
-	after, err := readSequences(ctx, conn)
-	if err != nil {
-		return nil, err
-	}
-	rep.Warnings = append(rep.Warnings, sequenceWarnings(before, after)...)
-	return rep, nil
+	return run(ctx, conn, snap, g, opts)
 }
 
 // run does the work inside one transaction that it always rolls back.
@@ -81,11 +68,15 @@ func run(ctx context.Context, conn *pgx.Conn, snap *catalog.Snapshot, g *graph.G
 		return nil, err
 	}
 	rep = &Report{Version: Version, Root: g.Root, Mode: mode, Tables: []TableResult{}, Warnings: []string{}}
+	before, seqErr := readSequences(ctx, tx)
 	root, rootErr := r.insert(ctx, g.Root, nil, r.parentsFor(false), 0)
 	if rootErr != nil && r.fatal(rootErr) {
 		return nil, rootErr
 	}
 	for _, c := range plan(snap, g) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var res TableResult
 		if rootErr != nil {
 			res = c.result()
@@ -97,6 +88,15 @@ func run(ctx context.Context, conn *pgx.Conn, snap *catalog.Snapshot, g *graph.G
 		if opts.OnTable != nil {
 			opts.OnTable(res)
 		}
+	}
+	after, err := readSequences(ctx, tx)
+	if err = errors.Join(seqErr, err); err != nil {
+		if r.fatal(err) {
+			return nil, err
+		}
+		rep.Warnings = append(rep.Warnings, "could not compare sequences before and after the run: "+err.Error())
+	} else {
+		rep.Warnings = append(rep.Warnings, sequenceWarnings(before, after)...)
 	}
 	return rep, nil
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -12,9 +13,26 @@ import (
 
 // readSequences returns every sequence's last_value the role may read
 // (NULL before the first nextval, or without privilege), by qualified
-// name.
-func readSequences(ctx context.Context, conn *pgx.Conn) (map[string]*int64, error) {
-	rows, err := conn.Query(ctx, `SELECT schemaname::text, sequencename::text, last_value FROM pg_sequences`)
+// name. Sequences are not transactional, so reading them inside the
+// verify transaction sees what every session sees; it runs in a savepoint
+// (under the run's lock_timeout) so a failure costs only the comparison.
+func readSequences(ctx context.Context, tx pgx.Tx) (map[string]*int64, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("opening a savepoint: %w", err)
+	}
+	out, err := querySequences(ctx, sp)
+	if err != nil {
+		if rbErr := sp.Rollback(ctx); rbErr != nil {
+			return nil, fmt.Errorf("rolling back to a savepoint: %w", errors.Join(err, rbErr))
+		}
+		return nil, err
+	}
+	return out, sp.Commit(ctx)
+}
+
+func querySequences(ctx context.Context, tx pgx.Tx) (map[string]*int64, error) {
+	rows, err := tx.Query(ctx, `SELECT schemaname::text, sequencename::text, last_value FROM pg_sequences`)
 	if err != nil {
 		return nil, fmt.Errorf("reading sequences: %w", err)
 	}
