@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,6 +37,23 @@ type result struct {
 	// contender; statements are the top of pg_stat_statements (-statements).
 	worst      string
 	statements []statement
+	// load is the machine's 1-minute load average when the contender
+	// started and ended: on a shared 2-core machine, other processes'
+	// load shows in every figure.
+	load [2]string
+}
+
+// loadAverage returns the 1-minute load average, "?" where unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }
 
 // longestClient is the longest transaction the tracer timed.
@@ -103,11 +122,13 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 			return nil, err
 		}
 	}
+	r.load[0] = loadAverage()
 	cs.tracer.take()
 	stopSampling := cs.sampler.watch(ctx, cs.contender.PgConn().PID(), cs.writerPIDs())
 	start := b.now()
 	r.out, err = c.run(ctx, cs.contender)
 	end := b.now()
+	r.load[1] = loadAverage()
 	stopSampling()
 	samples, inserted, writerErrs := load.stop()
 	if err != nil {

@@ -100,9 +100,10 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		}
 		w.printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
 	}
-	w.printf("\nthe writer's slowest transaction and its wait events (×polls), round by round:\n")
+	w.printf("\nthe writer's slowest transaction and its wait events (×polls), round by round, with the machine's load average\n" +
+		"(2 CPUs) at the contender's start and end:\n")
 	for _, r := range rs {
-		w.printf("  %s, round %d: %s\n    waits: %s\n", r.c.name, r.round, r.worst, topWaits(r.server.waitEvents, 5))
+		w.printf("  %s, round %d, load %s → %s: %s\n    waits: %s\n", r.c.name, r.round, r.load[0], r.load[1], r.worst, topWaits(r.server.waitEvents, 5))
 	}
 	for _, c := range cs {
 		if ss := byC[c][0].statements; len(ss) > 0 {
