@@ -43,6 +43,16 @@
 // transaction, the writer's worst and p99 latency, rows deleted and the
 // verdict against the targets. The server is stopped on exit,
 // Ctrl-C included.
+//
+// On a small shared machine the writer's worst latency also measures the
+// machine: the report gives the writer's worst latency alone (idle max),
+// the load average around each contender, and the longest lock wait of a
+// writer as the sampler saw it, the part of a stall the contender's locks
+// cause. For a miss, -statements N prints the most expensive statements
+// (pg_stat_statements, the foreign keys' trigger queries included), the
+// writer's slowest transaction is traced to what its backend did and
+// which contender transactions overlapped it, and -keep (with -dsn)
+// leaves the template database behind to EXPLAIN in a copy of it.
 package main
 
 import (
