@@ -3,7 +3,8 @@ package verify
 // edgeCases is a schema with one of each thing verify must handle: identity
 // and serial keys, an enum, a domain with a CHECK, CHECK constraints, a
 // generated column, an exclusion constraint, a partitioned table, CASCADE
-// (also self-referencing), SET NULL (also PostgreSQL 15's column list, and
+// (also self-referencing), SET NULL (also PostgreSQL 15's column list, on
+// the root itself, and
 // onto a NOT NULL column), SET DEFAULT (onto a key no row holds yet),
 // RESTRICT into the root from a table the DELETE also removes (a
 // conditional blocker checked before the cascade reaches it), and a
@@ -16,7 +17,8 @@ CREATE TABLE accounts (
   id    int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   code  short_code NOT NULL UNIQUE,
   mood  mood NOT NULL,
-  score int NOT NULL CHECK (score BETWEEN 10 AND 20)
+  score int NOT NULL CHECK (score BETWEEN 10 AND 20),
+  referrer_id int REFERENCES accounts ON DELETE SET NULL
 );
 CREATE TABLE posts (
   id         serial PRIMARY KEY,
