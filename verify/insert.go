@@ -142,6 +142,7 @@ type triggerError struct {
 	mode     Mode
 }
 
+// Error names the triggers and why they cannot be kept quiet.
 func (e *triggerError) Error() string {
 	why := "session_replication_role = replica was refused, so they cannot be suppressed"
 	if e.mode == ModeReplica {

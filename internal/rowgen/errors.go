@@ -22,6 +22,8 @@ type UnsatisfiableError struct {
 	Last *pgconn.PgError
 }
 
+// Error names the table, the rejecting constraint and PostgreSQL's last
+// word.
 func (e *UnsatisfiableError) Error() string {
 	return fmt.Sprintf("could not synthesise a row of %s: %s rejected %d candidate rows (last: %s)",
 		e.Table, e.What(), e.Attempts, e.Last.Error())
@@ -77,6 +79,7 @@ type GeneratedColumnError struct {
 	Column string
 }
 
+// Error names the column and table.
 func (e *GeneratedColumnError) Error() string {
 	return fmt.Sprintf("column %s of %s is generated: its value cannot be chosen", e.Column, e.Table)
 }
