@@ -98,6 +98,13 @@ const (
 )
 
 func main() {
+	if os.Getenv(writerEnv) == "1" {
+		if err := writerMain(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "purgebench writer:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -124,7 +131,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.Float64Var(&cfg.othersRatio, "others-ratio", 1, "rows of all other users together ÷ the target's rows")
 	fs.StringVar(&batches, "batch", "0", "purge batch sizes, comma-separated (0: purge's default); each is a contender")
 	fs.IntVar(&cfg.rounds, "rounds", 1, "rounds; each runs every contender once on a fresh clone, in an order rotated per round")
-	fs.IntVar(&cfg.writers, "writers", 2, "concurrent writer goroutines, one connection each")
+	fs.IntVar(&cfg.writers, "writers", 2, "concurrent writers, one connection each, in a process of their own as an application's would be")
 	fs.DurationVar(&cfg.idle, "idle", 3*time.Second, "how long the writer runs alone before each contender (its idle latency)")
 	fs.DurationVar(&cfg.sampleEvery, "sample", 5*time.Millisecond, "poll pg_stat_activity for the contender's open transaction this often")
 	fs.StringVar(&contenders, "contenders", "native,purge,chunked", "contenders, comma-separated: native, purge, chunked")

@@ -112,7 +112,19 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 		return nil, err
 	}
 
-	load := startWriters(ctx, cs.writers, b.ds.pick, b.cfg.seed+uint64(round), b.now)
+	var load *writerProc
+	var writerPIDs []uint32
+	if b.cfg.writers > 0 {
+		if load, err = startWriterProc(ctx, dsn, b.cfg.writers, b.ds.pick, b.cfg.seed+uint64(round), b.origin); err != nil {
+			return nil, err
+		}
+		writerPIDs = load.pids
+		defer func() {
+			if load != nil { // not stopped: an error came first
+				_ = load.kill()
+			}
+		}()
+	}
 	idleFrom := b.now()
 	time.Sleep(b.cfg.idle)
 	idle := window{idleFrom, b.now()}
@@ -124,13 +136,21 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 	}
 	r.load[0] = loadAverage()
 	cs.tracer.take()
-	stopSampling := cs.sampler.watch(ctx, cs.contender.PgConn().PID(), cs.writerPIDs())
+	stopSampling := cs.sampler.watch(ctx, cs.contender.PgConn().PID(), writerPIDs)
 	start := b.now()
 	r.out, err = c.run(ctx, cs.contender)
 	end := b.now()
 	r.load[1] = loadAverage()
 	stopSampling()
-	samples, inserted, writerErrs := load.stop()
+	var samples []sample
+	var inserted map[string]int64
+	var writerErrs []error
+	if load != nil {
+		var werr error
+		samples, inserted, writerErrs, werr = load.stop()
+		load = nil
+		err = errors.Join(err, werr)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +162,7 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 	r.idle = summarize(samples, idle)
 	r.during = summarize(samples, window{start, end})
 	r.writerErrs = writerErrs
-	r.worst = worstWrite(samples, window{start, end}, r.clientTxs, r.server.seen, cs.writerPIDs())
+	r.worst = worstWrite(samples, window{start, end}, r.clientTxs, r.server.seen, writerPIDs)
 	if b.cfg.statements > 0 {
 		if r.statements, err = readStatements(ctx, cs.sampler.conn, b.cfg.statements); err != nil {
 			return nil, err
@@ -236,24 +256,15 @@ func sameDeletions(rs []*result) error {
 	return nil
 }
 
-// conns are the connections of one clone.
+// conns are the benchmark's connections to one clone; the writers have
+// their own process.
 type conns struct {
 	contender *pgx.Conn
 	tracer    *txTracer
-	writers   []*pgx.Conn
 	sampler   *sampler
 }
 
-func (c *conns) writerPIDs() []uint32 {
-	pids := make([]uint32, len(c.writers))
-	for i, w := range c.writers {
-		pids[i] = w.PgConn().PID()
-	}
-	return pids
-}
-
-// connect opens the traced contender connection, one per writer and the
-// sampler's.
+// connect opens the traced contender connection and the sampler's.
 func (b *bench) connect(ctx context.Context, dsn string) (*conns, error) {
 	cc, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -273,13 +284,6 @@ func (b *bench) connect(ctx context.Context, dsn string) (*conns, error) {
 	if cs.contender, err = open("purgebench contender", cs.tracer); err != nil {
 		return nil, err
 	}
-	for range b.cfg.writers {
-		w, err := open("purgebench writer", nil)
-		if err != nil {
-			return nil, errors.Join(err, cs.close(ctx))
-		}
-		cs.writers = append(cs.writers, w)
-	}
 	s, err := open("purgebench sampler", nil)
 	if err != nil {
 		return nil, errors.Join(err, cs.close(ctx))
@@ -290,9 +294,6 @@ func (b *bench) connect(ctx context.Context, dsn string) (*conns, error) {
 
 func (c *conns) close(ctx context.Context) error {
 	var errs []error
-	for _, w := range c.writers {
-		errs = append(errs, w.Close(ctx))
-	}
 	if c.sampler != nil {
 		errs = append(errs, c.sampler.conn.Close(ctx))
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -12,7 +14,16 @@ import (
 	"github.com/ondelete/ondelete/pgtemp/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(writerEnv) == "1" { // the writer process of TestRunSmall
+		if err := writerMain(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "purgebench writer:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // TestSchema loads a small dataset and checks what the benchmark relies
 // on: the deletion graph of users spans the tables with the edges the
