@@ -31,8 +31,10 @@
 // The order rotates per round. The longest transaction is measured twice,
 // on the client (a pgx tracer timing each transaction from its first
 // statement to its commit) and on the server (pg_stat_activity's
-// xact_start polled every -sample). The writer's transactions are short
-// ones a web application makes (a comment and the document's last editor,
+// xact_start polled every -sample). The writer is a process of its own
+// (this executable, re-run), so that purge's client-side work does not
+// share a Go runtime with it. Its transactions are short ones a web
+// application makes (a comment and the document's last editor,
 // an event and the project's last editor, a task item, a version, an
 // invitation's resend), on rows the deletion keeps, among them rows it
 // nulls.

@@ -27,9 +27,9 @@ const writerEnv = "PURGEBENCH_WRITER"
 // writerSpec is what the benchmark sends the writer process, one JSON
 // line on its standard input; closing the input stops the writers.
 type writerSpec struct {
-	DSN     string
-	Writers int
-	Seed    uint64
+	DSN                                            string
+	Writers                                        int
+	Seed                                           uint64
 	Users, Projects, Documents, Tasks, Invitations []int64
 }
 
