@@ -43,17 +43,24 @@ type result struct {
 	load [2]string
 }
 
-// loadAverage returns the 1-minute load average, "?" where unknown.
+// loadAverage returns the 1-minute load average and, where the kernel
+// reports pressure, the share of the last 10 seconds in which some task
+// waited for a CPU; "?" where unknown.
 func loadAverage() string {
 	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
 	f := strings.Fields(string(b))
-	if len(f) == 0 {
+	if err != nil || len(f) == 0 {
 		return "?"
 	}
-	return f[0]
+	load := f[0]
+	if b, err := os.ReadFile("/proc/pressure/cpu"); err == nil {
+		for _, field := range strings.Fields(string(b)) {
+			if v, ok := strings.CutPrefix(field, "avg10="); ok {
+				return load + " (CPU pressure " + v + " %)"
+			}
+		}
+	}
+	return load
 }
 
 // longestClient is the longest transaction the tracer timed.
