@@ -155,6 +155,7 @@ func longestBatches(w *errWriter, bs []purge.BatchStats) {
 // contenderSummary is one contender over all rounds.
 type contenderSummary struct {
 	total, longest, longestWrite, longestServer time.Duration
+	longestServerWrite                          time.Duration
 	idleP99, idleMax, p99, writerMax, lockWait  time.Duration
 	ratio                                       float64 // 0 without native
 	transactions                                int
@@ -186,6 +187,7 @@ func summarizeContender(rs, native []*result) contenderSummary {
 		}
 		s.longestWrite = max(s.longestWrite, r.longestClientWrite().length())
 		s.longestServer = max(s.longestServer, r.server.longest)
+		s.longestServerWrite = max(s.longestServerWrite, r.server.longestWrite)
 		s.writerMax = max(s.writerMax, r.during.Max)
 		s.idleMax = max(s.idleMax, r.idle.Max)
 		s.lockWait = max(s.lockWait, r.server.longestLockWait)
@@ -215,8 +217,10 @@ func verdict(w *errWriter, c *contender, s contenderSummary) {
 	if s.longestIsRead {
 		what = "read-only"
 	}
-	w.printf("  %s: longest transaction %s (%s; the longest that wrote %s; server %s): %s\n", c.name,
-		dur(s.longest), what, dur(s.longestWrite), dur(s.longestServer), pass(max(s.longest, s.longestServer) <= targetTx))
+	w.printf("  %s: longest transaction %s (%s; server %s): %s\n", c.name,
+		dur(s.longest), what, dur(s.longestServer), pass(max(s.longest, s.longestServer) <= targetTx))
+	w.printf("  %s: longest transaction that wrote %s (server %s): %s\n", c.name,
+		dur(s.longestWrite), dur(s.longestServerWrite), pass(max(s.longestWrite, s.longestServerWrite) <= targetTx))
 	w.printf("  %s: writer's worst latency %s (idle: p99 %s, max %s): %s\n", c.name, dur(s.writerMax), dur(s.idleP99), dur(s.idleMax), pass(s.writerMax <= targetStall))
 	w.printf("  %s: writer's longest lock wait %s (polled): %s\n", c.name, dur(s.lockWait), pass(s.lockWait <= targetStall))
 }
