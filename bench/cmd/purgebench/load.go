@@ -51,6 +51,9 @@ func plan(cfg *config) (targetUnits, otherUnits int) {
 // DATABASE ... TEMPLATE requires.
 func loadTemplate(ctx context.Context, admin string, cfg *config, progress io.Writer) (*dataset, error) {
 	name := templateName(cfg.prefix)
+	if cfg.reuse {
+		return reuseTemplate(ctx, admin, cfg)
+	}
 	if err := pgtemp.DropDatabaseAt(ctx, admin, name); err != nil {
 		return nil, err
 	}
@@ -68,6 +71,23 @@ func loadTemplate(ctx context.Context, admin string, cfg *config, progress io.Wr
 			err = fmt.Errorf("-statements: %w", err)
 		}
 	}
+	return ds, errors.Join(err, conn.Close(context.WithoutCancel(ctx)))
+}
+
+// reuseTemplate describes the template a run with -keep left, loaded
+// with the same -rows, -tables and -others.
+func reuseTemplate(ctx context.Context, admin string, cfg *config) (*dataset, error) {
+	dsn, err := pgtemp.WithDatabase(admin, templateName(cfg.prefix))
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("-reuse: connecting to the kept template: %w", err)
+	}
+	ds := &dataset{tables: schemaTables(cfg.tables), users: 1 + cfg.others}
+	ds.targetUnits, ds.otherUnits = plan(cfg)
+	err = describe(ctx, conn, ds)
 	return ds, errors.Join(err, conn.Close(context.WithoutCancel(ctx)))
 }
 
@@ -116,20 +136,24 @@ SELECT g, CASE WHEN g = $1::bigint THEN $2::int ELSE $3::int END FROM generate_s
 		return nil, err
 	}
 	ds.loadTime = time.Since(start)
+	return ds, describe(ctx, conn, ds)
+}
+
+// describe reads the row counts, the size and the writer's rows of the
+// loaded data into ds.
+func describe(ctx context.Context, conn *pgx.Conn, ds *dataset) error {
 	var err error
 	if ds.rows, err = countRows(ctx, conn, ds.tables); err != nil {
-		return nil, err
+		return err
 	}
 	for _, n := range ds.rows {
 		ds.totalRows += n
 	}
 	if err := conn.QueryRow(ctx, "SELECT pg_size_pretty(pg_database_size(current_database()))").Scan(&ds.size); err != nil {
-		return nil, fmt.Errorf("reading the database size: %w", err)
+		return fmt.Errorf("reading the database size: %w", err)
 	}
-	if ds.pick, err = readPickList(ctx, conn); err != nil {
-		return nil, err
-	}
-	return ds, nil
+	ds.pick, err = readPickList(ctx, conn)
+	return err
 }
 
 // countRows counts every table's rows, in one statement.

@@ -86,7 +86,7 @@ type config struct {
 	seed        uint64
 	settings    settingsFlag
 	statements  int
-	keep        bool
+	keep, reuse bool
 	// prefix starts the databases' names (defaultPrefix; tests make it
 	// unique).
 	prefix string
@@ -140,6 +140,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.Uint64Var(&cfg.seed, "seed", 7, "seed of the writer's random choices")
 	fs.IntVar(&cfg.statements, "statements", 0, "print each contender's N most expensive statements (pg_stat_statements, nested ones included; the throwaway server preloads it)")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the template database on the -dsn server, to inspect the data (EXPLAIN a contender's statements in a copy of it)")
+	fs.BoolVar(&cfg.reuse, "reuse", false, "measure on the template a -keep run left on the -dsn server (same -rows, -tables, -others) instead of loading one; keeps it")
 	fs.Var(cfg.settings, "set", "server setting name=value for the throwaway server (repeatable; over the defaults "+defaultSettings.String()+")")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -178,8 +179,8 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("-writers is %d, want 0 or more", cfg.writers)
 	case cfg.idle <= 0 && cfg.writers > 0:
 		return nil, fmt.Errorf("-idle is %s, want more than 0", cfg.idle)
-	case cfg.keep && cfg.dsn == "":
-		return nil, fmt.Errorf("-keep needs -dsn: a throwaway server goes away whole")
+	case (cfg.keep || cfg.reuse) && cfg.dsn == "":
+		return nil, fmt.Errorf("-keep and -reuse need -dsn: a throwaway server goes away whole")
 	case cfg.statements < 0:
 		return nil, fmt.Errorf("-statements is %d, want 0 or more", cfg.statements)
 	case cfg.sampleEvery <= 0:

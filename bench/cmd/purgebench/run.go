@@ -72,12 +72,12 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 	if b.ds, err = loadTemplate(ctx, admin, cfg, progress); err != nil {
 		return fmt.Errorf("loading: %w", err)
 	}
-	if !cfg.keep {
+	if !cfg.keep && !cfg.reuse {
 		defer func() {
 			err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), admin, templateName(cfg.prefix)))
 		}()
 	}
-	b.logf("loaded %s rows (%s) in %s", thousands(b.ds.totalRows), b.ds.size, b.ds.loadTime.Round(time.Millisecond))
+	b.logf("template: %s rows (%s), loaded in %s", thousands(b.ds.totalRows), b.ds.size, b.ds.loadTime.Round(time.Millisecond))
 
 	cs := b.contenders()
 	var results []*result
