@@ -37,6 +37,7 @@ func Generate(schema synth.Schema, opts Options) *Data {
 	for i := range g.schema.Tables {
 		g.index[g.schema.Tables[i].TableName()] = i
 	}
+	g.tightenActions()
 	g.ownColumns()
 	g.references()
 	g.deferSome()
@@ -58,8 +59,9 @@ func Generate(schema synth.Schema, opts Options) *Data {
 }
 
 // cloneSchema copies the parts of s that Generate changes (column
-// defaults), so the caller's schema is left as it was.
+// defaults and nullability), so the caller's schema is left as it was.
 func cloneSchema(s synth.Schema) synth.Schema {
+	s.ForeignKeys = slices.Clone(s.ForeignKeys)
 	s.Tables = slices.Clone(s.Tables)
 	for i := range s.Tables {
 		s.Tables[i].Columns = slices.Clone(s.Tables[i].Columns)
@@ -228,6 +230,27 @@ func (g *generator) selfParent(r, n int, nullable bool, nullRate float64) int {
 		return r - 1
 	}
 	return g.pickParent(r)
+}
+
+// tightenActions makes the columns of some SET NULL and SET DEFAULT
+// foreign keys NOT NULL, from a random stream of its own. Foreign keys
+// sharing a column with another are left alone.
+func (g *generator) tightenActions() {
+	rnd := newSource(g.opts.Seed ^ 0x0707_4c4c)
+	for k := range g.schema.ForeignKeys {
+		fk := &g.schema.ForeignKeys[k]
+		p := rnd.float()
+		if (fk.OnDelete != catalog.SetNull && fk.OnDelete != catalog.SetDefault) || p >= g.opts.NotNullActionRate {
+			continue
+		}
+		t := &g.schema.Tables[g.tableIndex(fk.Schema, fk.Table)]
+		for i := range t.Columns {
+			if slices.Contains(fk.Columns, t.Columns[i].Name) {
+				t.Columns[i].NotNull = true
+			}
+		}
+		fk.NotNull = true
+	}
 }
 
 // deferSome picks the NO ACTION foreign keys to make DEFERRABLE INITIALLY

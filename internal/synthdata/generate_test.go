@@ -122,7 +122,7 @@ func TestGeneratedReferencesResolve(t *testing.T) {
 // wide: self-reference trees deeper than 3, nullable references with
 // varied NULL rates, and roots that cascade to many rows.
 func TestGeneratedShape(t *testing.T) {
-	var selfRefs, deep, nullable, someNull, allSet, rootDeletes int
+	var selfRefs, deep, nullable, someNull, allSet, rootDeletes, notNullActions, deferred int
 	for seed := uint64(1); seed <= 100; seed++ {
 		d := generate(seed)
 		l := newLookup(d)
@@ -130,8 +130,18 @@ func TestGeneratedShape(t *testing.T) {
 		if d.Root().Deletes < 10 {
 			t.Errorf("seed %d: the root's simulated DELETE reaches only %d rows", seed, d.Root().Deletes)
 		}
+		deferred += len(d.Deferred)
 		for _, fk := range d.Schema.ForeignKeys {
 			td, ccols := l.cols(fk.TableName(), fk.Columns)
+			tb := &d.Schema.Tables[slices.IndexFunc(d.Schema.Tables, func(t synth.Table) bool { return t.TableName() == fk.TableName() })]
+			for _, c := range ccols {
+				if tb.Columns[c].NotNull != fk.NotNull {
+					t.Errorf("seed %d: %s says NotNull %v, its column %q says %v", seed, fk.Name, fk.NotNull, tb.Columns[c].Name, tb.Columns[c].NotNull)
+				}
+			}
+			if fk.NotNull && (fk.OnDelete == catalog.SetNull || fk.OnDelete == catalog.SetDefault) {
+				notNullActions++
+			}
 			if !fk.NotNull {
 				nullable++
 				nulls := 0
@@ -156,8 +166,12 @@ func TestGeneratedShape(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("100 seeds: %d self-references on tables of 20+ rows, %d deeper than 3; %d nullable references, %d with NULLs, %d without; mean root cascade %d rows",
-		selfRefs, deep, nullable, someNull, allSet, rootDeletes/100)
+	t.Logf("100 seeds: %d self-references on tables of 20+ rows, %d deeper than 3; %d nullable references, %d with NULLs, %d without; "+
+		"%d NOT NULL SET NULL/DEFAULT references, %d deferred; mean root cascade %d rows",
+		selfRefs, deep, nullable, someNull, allSet, notNullActions, deferred, rootDeletes/100)
+	if notNullActions == 0 || deferred == 0 {
+		t.Errorf("want NOT NULL SET NULL/DEFAULT references and deferred ones, got %d and %d", notNullActions, deferred)
+	}
 	if selfRefs == 0 || deep < selfRefs*9/10 {
 		t.Errorf("only %d of %d self-reference trees are deeper than 3", deep, selfRefs)
 	}

@@ -14,7 +14,9 @@ type Data struct {
 	Options Options
 	// Schema is the schema the rows fit. It is the schema Generate was
 	// given plus column defaults on some ON DELETE SET DEFAULT columns
-	// (see Options.DefaultRefRate): load this one, not the original.
+	// (Options.DefaultRefRate) and NOT NULL on some SET NULL / SET DEFAULT
+	// columns (Options.NotNullActionRate): load this one, not the
+	// original.
 	Schema synth.Schema
 	// Tables holds the rows of Schema.Tables[i] in Tables[i].
 	Tables []TableData

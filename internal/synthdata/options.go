@@ -50,9 +50,16 @@ type Options struct {
 	// DeferredRate is the share of NO ACTION foreign keys made DEFERRABLE
 	// INITIALLY DEFERRED (Data.Deferred): checked at commit, after every
 	// cascade, so only referencing rows the DELETE keeps block. Drawn from
-	// a stream of its own, so changing it leaves the other rows as they
-	// were.
+	// a random stream of its own, so changing it changes no other draw
+	// (only which references the blocker knob moves).
 	DeferredRate float64
+	// NotNullActionRate is the share of ON DELETE SET NULL and SET DEFAULT
+	// foreign keys whose columns Generate makes NOT NULL (synth never
+	// does): the misconfiguration that makes a DELETE fail with a
+	// not-null violation (23502) once such a row references a deleted
+	// one, unless SET DEFAULT has a default to write. Drawn from a random
+	// stream of its own.
+	NotNullActionRate float64
 	// Roots is how many candidate roots Data.Roots lists (at least 1).
 	Roots int
 }
@@ -61,19 +68,20 @@ type Options struct {
 // deep self-reference trees and a mix of blocked and unblocked roots.
 func DefaultOptions(seed uint64) Options {
 	return Options{
-		Seed:            seed,
-		MinRows:         15,
-		MaxRows:         200,
-		Owners:          3,
-		OwnerShare:      0.5,
-		MaxNullRate:     0.5,
-		PartialNullRate: 0.05,
-		ChainRate:       0.3,
-		SelfCycleRate:   0.03,
-		DefaultRefRate:  0.7,
-		KeepBlockerRate: 0.1,
-		DeferredRate:    0.15,
-		Roots:           8,
+		Seed:              seed,
+		MinRows:           15,
+		MaxRows:           200,
+		Owners:            3,
+		OwnerShare:        0.5,
+		MaxNullRate:       0.5,
+		PartialNullRate:   0.05,
+		ChainRate:         0.3,
+		SelfCycleRate:     0.03,
+		DefaultRefRate:    0.7,
+		KeepBlockerRate:   0.1,
+		DeferredRate:      0.15,
+		NotNullActionRate: 0.1,
+		Roots:             8,
 	}
 }
 
@@ -112,6 +120,7 @@ func (o Options) Validate() error {
 		{"DefaultRefRate", o.DefaultRefRate},
 		{"KeepBlockerRate", o.KeepBlockerRate},
 		{"DeferredRate", o.DeferredRate},
+		{"NotNullActionRate", o.NotNullActionRate},
 	}
 	for _, r := range rates {
 		if !(r.v >= 0 && r.v <= 1) {

@@ -55,7 +55,7 @@ func (g *generator) stuck(s *simulator, del deletion) int {
 	n := 0
 	for k := range s.fks {
 		f := &s.fks[k]
-		if !f.fk.OnDelete.Blocks() || !g.anyNotNull(f.child, f.fk.Columns) {
+		if !g.blocks(f, true) || !g.anyNotNull(f.child, f.fk.Columns) {
 			continue
 		}
 		parents := len(g.tables[f.parent].Rows)
@@ -118,7 +118,7 @@ func (g *generator) defaults(s *simulator, del deletion) {
 	}
 }
 
-// unblock moves the references of NO ACTION and RESTRICT foreign keys that
+// unblock moves the references of foreign keys (see blocks) that
 // would block the root's DELETE, except for a KeepBlockerRate share of the
 // foreign keys. A reference from a row the DELETE itself removes, no
 // deeper than the row it references, is left alone: PostgreSQL checks it
@@ -130,7 +130,7 @@ func (g *generator) defaults(s *simulator, del deletion) {
 func (g *generator) unblock(s *simulator, del deletion) {
 	for k := range s.fks {
 		f := &s.fks[k]
-		if !f.fk.OnDelete.Blocks() || g.rnd.chance(g.opts.KeepBlockerRate) {
+		if !g.blocks(f, false) || g.rnd.chance(g.opts.KeepBlockerRate) {
 			continue
 		}
 		nullable := !g.anyNotNull(f.child, f.fk.Columns)
@@ -169,6 +169,22 @@ func (g *generator) unblock(s *simulator, del deletion) {
 			}
 		}
 	}
+}
+
+// blocks reports whether a surviving row referencing a deleted one
+// through f makes the DELETE fail: NO ACTION and RESTRICT, and SET NULL or
+// SET DEFAULT into a NOT NULL column (for SET DEFAULT, when the column has
+// no default; before defaults are chosen, assume it has none).
+func (g *generator) blocks(f *simFK, beforeDefaults bool) bool {
+	switch f.fk.OnDelete {
+	case catalog.NoAction, catalog.Restrict:
+		return true
+	case catalog.SetNull:
+		return f.fk.NotNull
+	case catalog.SetDefault:
+		return f.fk.NotNull && (beforeDefaults || g.schema.Tables[f.child].Columns[f.childCols[0]].Default == "")
+	}
+	return false
 }
 
 // survivor draws a row of table ti that del does not delete, or -1.
