@@ -30,12 +30,12 @@
 // NOT NULL) whose references into Roots[0]'s deletion set stay (the
 // others are moved to surviving rows or NULL, and SET DEFAULT defaults
 // avoid deleted rows). Roots whose blockers can all be moved rank first.
-// Measured over seeds 1-100: AvoidBlockers 99 deletes succeed (the
+// AvoidBlockers (0) makes the root's DELETE usually succeed (purge tests);
+// the default (0.1) gives a mix; KeepBlockers (1) makes it usually fail.
+// Measured over seeds 1-100: with AvoidBlockers 99 deletes succeed (the
 // failure: a row updated twice by SET NULL re-checks its other foreign
-// keys before its own cascade), default 56 (39 fail with 23503, 4 at the
-// deferred check, 1 with 23502). AvoidBlockers (0) makes the
-// root's DELETE usually succeed (purge tests); the default (0.1) gives a
-// mix; KeepBlockers (1) makes it usually fail.
+// keys before its own cascade), by default 56 (39 fail with 23503, 4 at
+// the deferred check, 1 with 23502).
 //
 // # Fixtures
 //

@@ -3,6 +3,7 @@ package synthdata_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -180,7 +181,7 @@ func TestNativeDeleteAcrossSeeds(t *testing.T) {
 		if avoid {
 			opts = append(opts, synthdata.AvoidBlockers())
 		}
-		t.Run("", func(t *testing.T) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			f := synthdata.Setup(t, seed, opts...)
 			conn := f.Connect(t)
 			out, err := synthdata.NativeDelete(ctx, conn, f.Root.Table, f.Root.Key())

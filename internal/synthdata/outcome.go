@@ -62,6 +62,11 @@ type ColumnChange struct {
 	Before, After json.RawMessage
 }
 
+// String shows the change as column: before -> after, for test failures.
+func (c ColumnChange) String() string {
+	return c.Column + ": " + string(c.Before) + " -> " + string(c.After)
+}
+
 // ToNull reports whether the column became NULL.
 func (c ColumnChange) ToNull() bool { return string(c.After) == "null" }
 
