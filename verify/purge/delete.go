@@ -11,7 +11,8 @@ import (
 )
 
 // deleteBatch deletes the rows of t with the given keys that are still in
-// the graph and that no row references any more. It returns how many it
+// the graph and that no row outside the batch references, directly or
+// through rows of the batch that reference them. It returns how many it
 // deleted and the keys of the rows it left because some row still
 // references them (worth another pass once that row is gone); rows gone
 // or out of the graph are dropped.
@@ -37,11 +38,25 @@ func (r *runner) deleteBatch(ctx context.Context, t *tableInfo, keys [][]string)
 		if len(members) == 0 {
 			return out, nil
 		}
-		rows, err := tx.Query(ctx, r.deleteSQL(t), t.keyArgs(members)...)
+		blocked, err := referenced(ctx, tx, t, members)
+		if err != nil {
+			return nil, err
+		}
+		var free [][]string
+		for _, k := range members {
+			if blocked[keyString(k)] {
+				left = append(left, k)
+			} else {
+				free = append(free, k)
+			}
+		}
+		if len(free) == 0 {
+			return out, nil
+		}
+		rows, err := tx.Query(ctx, deleteSQL(t), t.keyArgs(free)...)
 		if err != nil {
 			return nil, fmt.Errorf("deleting rows of %s: %w", t.name, err)
 		}
-		gone := map[string]struct{}{}
 		batchNo := r.archiveBatch()
 		for rows.Next() {
 			raw := rows.RawValues()
@@ -49,7 +64,7 @@ func (r *runner) deleteBatch(ctx context.Context, t *tableInfo, keys [][]string)
 			for i := range key {
 				key[i] = string(raw[i])
 			}
-			gone[keyString(key)] = struct{}{}
+			deleted++
 			if r.archive != nil {
 				line := ArchiveLine{Table: t.name, Op: OpDelete, Key: keyMap(t.keyCols, key), Row: []byte(string(raw[len(key)])), Batch: batchNo}
 				if err := r.archive.add(line); err != nil {
@@ -62,12 +77,9 @@ func (r *runner) deleteBatch(ctx context.Context, t *tableInfo, keys [][]string)
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("deleting rows of %s: %w", t.name, err)
 		}
-		for _, k := range members {
-			if _, ok := gone[keyString(k)]; !ok {
-				left = append(left, k)
-			}
+		if deleted != len(free) {
+			return nil, fmt.Errorf("deleting rows of %s: %d of %d locked rows deleted", t.name, deleted, len(free))
 		}
-		deleted = len(gone)
 		out.skipped -= deleted
 		out.counts = []opCount{{op: OpDelete, table: t.name, n: deleted}}
 		return out, nil
@@ -78,26 +90,99 @@ func (r *runner) deleteBatch(ctx context.Context, t *tableInfo, keys [][]string)
 	return deleted, left, nil
 }
 
-// deleteSQL deletes the rows of t keyed by $1.. that no row references
-// through any foreign key PostgreSQL enforces (a row referencing itself
-// does not count), returning each deleted row's key and image. The guard
-// keeps PostgreSQL's own ON DELETE actions from ever firing on a row the
-// purge has not archived: rows still referenced wait for another pass.
-func (r *runner) deleteSQL(t *tableInfo) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "DELETE FROM %s AS t WHERE %s", t.quoted, t.keyFilter("t", 1))
+// referenced returns the keys of the rows among members (locked rows of t)
+// that must not be deleted now: rows referenced through any foreign key
+// PostgreSQL enforces by a row outside members, and rows referenced by
+// such a row of members (deleting them would cascade into it or fail).
+// Rows of members that reference only each other (a subtree of a
+// self-referencing table) are deleted together, in one statement. It runs
+// after the rows are locked, so no new reference can appear until COMMIT.
+func referenced(ctx context.Context, tx pgx.Tx, t *tableInfo, members [][]string) (map[string]bool, error) {
+	blocked := map[string]bool{}
+	if len(t.refs) == 0 {
+		return blocked, nil
+	}
+	q := referencedSQL(t)
+	rows, err := tx.Query(ctx, q, t.keyArgs(members)...)
+	if err != nil {
+		return nil, fmt.Errorf("finding references to rows of %s: %w", t.name, err)
+	}
+	defer rows.Close()
+	// parents maps a member to the members it references.
+	parents := map[string][]string{}
+	n := len(t.keyCols)
+	for rows.Next() {
+		raw := rows.RawValues()
+		key := make([]string, n)
+		for i := range key {
+			key[i] = string(raw[1+i])
+		}
+		if string(raw[0]) == "o" {
+			blocked[keyString(key)] = true
+			continue
+		}
+		child := make([]string, n)
+		for i := range child {
+			child[i] = string(raw[1+n+i])
+		}
+		c := keyString(child)
+		parents[c] = append(parents[c], keyString(key))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finding references to rows of %s: %w", t.name, err)
+	}
+	// A member that a blocked member references cannot go either: its
+	// DELETE would cascade into the blocked one (or fail).
+	var queue []string
+	for k := range blocked {
+		queue = append(queue, k)
+	}
+	for len(queue) > 0 {
+		c := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, p := range parents[c] {
+			if !blocked[p] {
+				blocked[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	return blocked, nil
+}
+
+// referencedSQL finds, for the rows of t keyed by $1.., those referenced
+// from outside that key set (kind o, the row's key) and, per
+// self-referencing foreign key, the references between rows of the set
+// (kind i, the referenced row's key, then the referencing row's).
+func referencedSQL(t *tableInfo) string {
+	n := len(t.keyCols)
+	nulls := strings.TrimSuffix(strings.Repeat("NULL::text, ", n), ", ")
+	var outside []string
+	var inside []string
 	for _, fk := range t.refs {
 		conds := make([]string, len(fk.Columns))
 		for i := range fk.Columns {
 			conds[i] = "c." + ident.Quote(fk.Columns[i]) + " = t." + ident.Quote(fk.RefColumns[i])
 		}
-		if fk.TableName() == t.name {
-			conds = append(conds, notSameRow(t))
+		on := strings.Join(conds, " AND ")
+		if fk.TableName() != t.name {
+			outside = append(outside, fmt.Sprintf("EXISTS (SELECT FROM %s AS c WHERE %s)", fk.TableName().Quoted(), on))
+			continue
 		}
-		fmt.Fprintf(&b, " AND NOT EXISTS (SELECT FROM %s AS c WHERE %s)", fk.TableName().Quoted(), strings.Join(conds, " AND "))
+		on += " AND " + notSameRow(t)
+		outside = append(outside, fmt.Sprintf("EXISTS (SELECT FROM %s AS c WHERE %s AND NOT %s)", t.quoted, on, t.keyFilter("c", 1)))
+		inside = append(inside, fmt.Sprintf("SELECT 'i'::text, %s, %s FROM %s AS t JOIN %s AS c ON %s WHERE %s AND %s",
+			t.keyText("t"), t.keyText("c"), t.quoted, t.quoted, on, t.keyFilter("t", 1), t.keyFilter("c", 1)))
 	}
-	fmt.Fprintf(&b, " RETURNING %s, to_jsonb(t)::text", t.keyText("t"))
-	return b.String()
+	parts := []string{fmt.Sprintf("SELECT 'o'::text, %s, %s FROM %s AS t WHERE %s AND (%s)",
+		t.keyText("t"), nulls, t.quoted, t.keyFilter("t", 1), strings.Join(outside, " OR "))}
+	return strings.Join(append(parts, inside...), " UNION ALL ")
+}
+
+// deleteSQL deletes the rows of t keyed by $1.., returning each deleted
+// row's key and image.
+func deleteSQL(t *tableInfo) string {
+	return fmt.Sprintf("DELETE FROM %s AS t WHERE %s RETURNING %s, to_jsonb(t)::text", t.quoted, t.keyFilter("t", 1), t.keyText("t"))
 }
 
 // notSameRow is a condition that c and t (two aliases of table t) are
