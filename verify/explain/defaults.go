@@ -76,10 +76,10 @@ func (c *collector) evalDefaults(ctx context.Context, e *edgeState) error {
 // defaultKey returns the key row k of e.to references once SET DEFAULT
 // reset the action's columns, and false when it has a NULL.
 func (e *edgeState) defaultKey(k int32) (string, bool) {
-	vals := e.to.rows[k].vals
+	r := &e.to.rows[k]
 	parts := make([]string, len(e.fkIdx))
 	for i, x := range e.fkIdx {
-		parts[i] = vals[x]
+		parts[i] = r.val(x)
 	}
 	for i, p := range e.setPos {
 		parts[p] = e.defaults[i]
@@ -119,7 +119,7 @@ func (c *collector) readDefaultParents(ctx context.Context, e *edgeState) error 
 			args[i] = arrays[i][start:end]
 		}
 		err := c.readRows(ctx, e.from, sql, args, func(p int32) {
-			if key, ok := joinKey(e.from.rows[p].vals, e.refIdx); ok {
+			if key, ok := joinKey(&e.from.rows[p], e.refIdx); ok {
 				e.defParent[key] = p
 			}
 		})

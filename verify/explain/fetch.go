@@ -29,7 +29,7 @@ func (c *collector) readRows(ctx context.Context, t *tableState, sql string, arg
 
 // add records one row read as text values (nil for NULL) and returns its
 // index; a row read before is found by identity and not copied again.
-// The values of a new row share one allocation.
+// A new row's values are encoded into one string.
 func (c *collector) add(t *tableState, raw [][]byte) (int32, error) {
 	if len(raw) != len(t.exprs) {
 		return 0, fmt.Errorf("reading %s: got %d columns, want %d", t.name, len(raw), len(t.exprs))
@@ -53,38 +53,13 @@ func (c *collector) add(t *tableState, raw [][]byte) (int32, error) {
 	if c.opts.MaxRows > 0 && c.rows > c.opts.MaxRows {
 		return 0, fmt.Errorf("%w: more than %d rows reached", ErrTooManyRows, c.opts.MaxRows)
 	}
-	size := 0
-	for _, v := range raw {
-		if v == nil {
-			size += len(nullText)
-		} else {
-			size += len(v)
-		}
-	}
-	buf := make([]byte, 0, size)
-	for _, v := range raw {
-		if v == nil {
-			buf = append(buf, nullText...)
-		} else {
-			buf = append(buf, v...)
-		}
-	}
-	all := string(buf)
-	vals := make([]string, len(raw))
-	off := 0
-	for j, v := range raw {
-		n := len(v)
-		if v == nil {
-			n = len(nullText)
-		}
-		vals[j] = all[off : off+n]
-		off += n
-	}
+	r := row{data: encodeRow(raw), round: -1}
+	r.tid = parseTID(r.val(0))
 	if len(t.keyIdx) == 1 {
-		id = vals[t.keyIdx[0]]
+		id = r.val(t.keyIdx[0])
 	}
 	i := int32(len(t.rows))
-	t.rows = append(t.rows, row{vals: vals, tid: parseTID(vals[0]), round: -1})
+	t.rows = append(t.rows, r)
 	t.byKey[id] = i
 	return i, nil
 }
@@ -194,16 +169,16 @@ func (c *collector) batches(ctx context.Context, t *tableState, rows []int32, id
 		return ctx.Err()
 	}
 	for _, r := range rows {
-		vals := t.rows[r].vals
+		row := &t.rows[r]
 		null := false
 		for _, k := range idx {
-			null = null || vals[k] == nullText
+			null = null || row.val(k) == nullText
 		}
 		if null {
 			continue
 		}
 		for i, k := range idx {
-			arrays[i] = append(arrays[i], vals[k])
+			arrays[i] = append(arrays[i], row.val(k))
 		}
 		if len(arrays[0]) >= size {
 			if err := flush(); err != nil {

@@ -23,7 +23,7 @@ func (e *edgeState) link() {
 	owner := make([]int32, len(to.rows))
 	for k := range to.rows {
 		owner[k] = -1
-		key, ok := joinKey(to.rows[k].vals, e.fkIdx)
+		key, ok := joinKey(&to.rows[k], e.fkIdx)
 		if !ok {
 			continue
 		}
@@ -77,7 +77,7 @@ func (e *edgeState) parentIndex() func(string) (int32, bool) {
 		if !from.rows[p].cand {
 			continue
 		}
-		if key, ok := joinKey(from.rows[p].vals, e.refIdx); ok {
+		if key, ok := joinKey(&from.rows[p], e.refIdx); ok {
 			m[key] = int32(p)
 		}
 	}

@@ -1,7 +1,9 @@
 package explain
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,31 +23,17 @@ func (c *collector) result(root *tableState, r int32) *Result {
 	}
 	touched := int64(0)
 	for _, t := range c.tables {
-		tr := TableRows{Table: t.name, KeyColumns: t.keyCols, Deleted: []Row{}, Nulled: []Row{}, Defaulted: []Row{}}
-		for i := range t.rows {
-			if d := t.rows[i].round; d >= 0 {
-				tr.Deleted = append(tr.Deleted, Row{Key: t.key(int32(i)), Depth: int(d)})
-			}
-		}
-		for i, ch := range t.changes {
-			if t.rows[i].round >= 0 {
-				continue
-			}
-			if ch.nulled >= 0 {
-				tr.Nulled = append(tr.Nulled, Row{Key: t.key(i), Depth: int(ch.nulled)})
-			}
-			if ch.defaulted >= 0 {
-				tr.Defaulted = append(tr.Defaulted, Row{Key: t.key(i), Depth: int(ch.defaulted)})
-			}
-			touched++
-		}
-		if len(tr.Deleted)+len(tr.Nulled)+len(tr.Defaulted) == 0 {
+		tr := t.rowsResult()
+		n := len(tr.Deleted) + len(tr.Nulled) + len(tr.Defaulted)
+		if n == 0 {
 			continue
 		}
-		touched += int64(len(tr.Deleted))
-		sortRows(tr.Deleted)
-		sortRows(tr.Nulled)
-		sortRows(tr.Defaulted)
+		touched += int64(len(tr.Deleted) + len(t.changes))
+		for i := range t.changes {
+			if t.rows[i].round >= 0 {
+				touched-- // deleted after an update: counted once
+			}
+		}
 		res.Tables = append(res.Tables, tr)
 	}
 	for _, b := range c.blockers {
@@ -73,6 +61,74 @@ func (c *collector) result(root *tableState, r int32) *Result {
 		return res.Cost.UnindexedTables[i].Less(res.Cost.UnindexedTables[j])
 	})
 	return res
+}
+
+// rowsResult lists the deleted, nulled and defaulted rows of t, sorted.
+// Their keys share one backing array per list.
+func (t *tableState) rowsResult() TableRows {
+	tr := TableRows{Table: t.name, KeyColumns: t.keyCols}
+	deleted := 0
+	for i := range t.rows {
+		if t.rows[i].round >= 0 {
+			deleted++
+		}
+	}
+	var nulled, defaulted []int32
+	var nulledAt, defaultedAt []int32
+	for i, ch := range t.changes {
+		if t.rows[i].round >= 0 {
+			continue
+		}
+		if ch.nulled >= 0 {
+			nulled, nulledAt = append(nulled, i), append(nulledAt, ch.nulled)
+		}
+		if ch.defaulted >= 0 {
+			defaulted, defaultedAt = append(defaulted, i), append(defaultedAt, ch.defaulted)
+		}
+	}
+	tr.Deleted = make([]Row, 0, deleted)
+	keys := newKeyBuf(t, deleted)
+	for i := range t.rows {
+		if d := t.rows[i].round; d >= 0 {
+			tr.Deleted = append(tr.Deleted, Row{Key: keys.next(int32(i)), Depth: int(d)})
+		}
+	}
+	tr.Nulled = t.rowList(nulled, nulledAt)
+	tr.Defaulted = t.rowList(defaulted, defaultedAt)
+	sortRows(tr.Deleted)
+	sortRows(tr.Nulled)
+	sortRows(tr.Defaulted)
+	return tr
+}
+
+// rowList returns rows idx of t at the given depths.
+func (t *tableState) rowList(idx, depth []int32) []Row {
+	out := make([]Row, len(idx))
+	keys := newKeyBuf(t, len(idx))
+	for j, i := range idx {
+		out[j] = Row{Key: keys.next(i), Depth: int(depth[j])}
+	}
+	return out
+}
+
+// keyBuf hands out row keys carved from one allocation.
+type keyBuf struct {
+	t   *tableState
+	buf []string
+}
+
+func newKeyBuf(t *tableState, rows int) *keyBuf {
+	return &keyBuf{t: t, buf: make([]string, 0, rows*len(t.keyIdx))}
+}
+
+// next returns the key of row i.
+func (b *keyBuf) next(i int32) []string {
+	start := len(b.buf)
+	r := &b.t.rows[i]
+	for _, k := range b.t.keyIdx {
+		b.buf = append(b.buf, r.val(k))
+	}
+	return b.buf[start:len(b.buf):len(b.buf)]
 }
 
 // blocker describes one raw blocker.
@@ -134,14 +190,52 @@ func plural(noun string, names []string) string {
 	return noun + "s " + displayList(names)
 }
 
-// sortRows orders rows by depth, then key.
+// sortRows orders rows by depth, then key. Keys that are single
+// integers (the common case, and the one with millions of rows) are
+// parsed once rather than compared as text per comparison.
 func sortRows(rows []Row) {
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Depth != rows[j].Depth {
-			return rows[i].Depth < rows[j].Depth
+	type decorated struct {
+		depth int
+		key   int64
+		row   Row
+	}
+	dec := make([]decorated, len(rows))
+	for i, r := range rows {
+		if len(r.Key) != 1 {
+			dec = nil
+			break
 		}
-		return keyLess(rows[i].Key, rows[j].Key)
+		k, err := strconv.ParseInt(r.Key[0], 10, 64)
+		if err != nil {
+			dec = nil
+			break
+		}
+		dec[i] = decorated{r.Depth, k, r}
+	}
+	if dec == nil {
+		slices.SortFunc(rows, func(a, b Row) int {
+			if a.Depth != b.Depth {
+				return cmp.Compare(a.Depth, b.Depth)
+			}
+			switch {
+			case keyLess(a.Key, b.Key):
+				return -1
+			case keyLess(b.Key, a.Key):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	slices.SortFunc(dec, func(a, b decorated) int {
+		if a.depth != b.depth {
+			return cmp.Compare(a.depth, b.depth)
+		}
+		return cmp.Compare(a.key, b.key)
 	})
+	for i := range dec {
+		rows[i] = dec[i].row
+	}
 }
 
 // keyLess compares keys value by value, integers numerically, so that
@@ -151,12 +245,50 @@ func keyLess(a, b []string) bool {
 		if a[i] == b[i] {
 			continue
 		}
-		x, errX := strconv.ParseInt(a[i], 10, 64)
-		y, errY := strconv.ParseInt(b[i], 10, 64)
-		if errX == nil && errY == nil {
-			return x < y
+		if less, ok := integerLess(a[i], b[i]); ok {
+			return less
 		}
 		return a[i] < b[i]
 	}
 	return len(a) < len(b)
+}
+
+// integerLess compares two integers as PostgreSQL prints them (no leading
+// zeros) without parsing, so any length works; ok is false unless both
+// are integers.
+func integerLess(a, b string) (less, ok bool) {
+	na, da := splitSign(a)
+	nb, db := splitSign(b)
+	if !isDigits(da) || !isDigits(db) {
+		return false, false
+	}
+	if na != nb {
+		return na, true
+	}
+	magLess := len(da) < len(db) || (len(da) == len(db) && da < db)
+	if na {
+		return !magLess && da != db, true
+	}
+	return magLess, true
+}
+
+// splitSign splits a leading minus sign off s.
+func splitSign(s string) (negative bool, digits string) {
+	if strings.HasPrefix(s, "-") {
+		return true, s[1:]
+	}
+	return false, s
+}
+
+// isDigits reports whether s is a non-empty run of ASCII digits.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

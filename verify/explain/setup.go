@@ -75,6 +75,9 @@ func newCollector(q queryer, snap *catalog.Snapshot, g *graph.Graph, opts Option
 		}
 	}
 	sort.Slice(c.tables, func(i, j int) bool { return c.tables[i].name.Less(c.tables[j].name) })
+	for i, t := range c.tables {
+		t.idx = int32(i)
+	}
 	return c, nil
 }
 

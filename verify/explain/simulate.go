@@ -6,13 +6,18 @@ import (
 	"github.com/ondelete/ondelete/catalog"
 )
 
-// event is one entry of the simulated trigger queue: a deleted row, whose
-// ON DELETE triggers fire together in trigger-name order, or (e set) the
-// check of foreign key e PostgreSQL queues for a row SET NULL / SET
-// DEFAULT updated, which must still reference key.
+// event is one entry of the simulated trigger queue: a deleted row of
+// c.tables[table], whose ON DELETE triggers fire together in trigger-name
+// order, or (check >= 0) the foreign-key check c.checks[check] PostgreSQL
+// queued for a row SET NULL / SET DEFAULT updated. It is kept small: a
+// million-row DELETE queues a million events.
 type event struct {
-	t   *tableState
-	row int32
+	table, row, check int32
+}
+
+// pendingCheck is a queued check of foreign key e for a row of e.to,
+// which must still reference key.
+type pendingCheck struct {
 	e   *edgeState
 	key string
 	// viaDefault is true for the check of a key SET DEFAULT wrote, whose
@@ -63,20 +68,20 @@ type rawBlocker struct {
 // a check and a cascade that meet in the same round see each other in
 // PostgreSQL's order.
 func (c *collector) simulate(root *tableState, r int32) {
-	c.queue = append(c.queue[:0], event{t: root, row: r})
+	c.queue = append(c.queue[:0], event{table: root.idx, row: r, check: -1})
 	for head := 0; head < len(c.queue); head++ {
 		ev := c.queue[head]
-		if ev.e != nil {
-			c.check(ev)
+		if ev.check >= 0 {
+			c.check(c.checks[ev.check], ev.row)
 			continue
 		}
-		for _, e := range ev.t.out {
+		for _, e := range c.tables[ev.table].out {
 			c.fire(e, ev.row)
 		}
 	}
-	c.queue = nil
+	c.queue, c.checks = nil, nil
 	for _, d := range c.deferred {
-		key, ok := joinKey(d.e.from.rows[d.p].vals, d.e.refIdx)
+		key, ok := joinKey(&d.e.from.rows[d.p], d.e.refIdx)
 		if !ok {
 			continue
 		}
@@ -90,7 +95,7 @@ func (c *collector) simulate(root *tableState, r int32) {
 func (c *collector) fire(e *edgeState, p int32) {
 	c.lookups++
 	e.fired = true
-	key, ok := joinKey(e.from.rows[p].vals, e.refIdx)
+	key, ok := joinKey(&e.from.rows[p], e.refIdx)
 	if !ok {
 		return // PostgreSQL skips the trigger for a key with a NULL
 	}
@@ -99,7 +104,7 @@ func (c *collector) fire(e *edgeState, p int32) {
 	case catalog.Cascade:
 		c.eachReferencing(e, p, key, func(k int32) {
 			e.to.rows[k].round = round
-			c.queue = append(c.queue, event{t: e.to, row: k})
+			c.queue = append(c.queue, event{table: e.to.idx, row: k, check: -1})
 		})
 	case catalog.SetNull, catalog.SetDefault:
 		c.eachReferencing(e, p, key, func(k int32) { c.set(e, p, k, key, round) })
@@ -134,14 +139,14 @@ func (c *collector) eachReferencing(e *edgeState, p int32, key string, fn func(k
 func (e *edgeState) currentKey(k int32) string {
 	ch := e.to.changes[k]
 	if ch == nil {
-		key, _ := joinKey(e.to.rows[k].vals, e.fkIdx)
+		key, _ := joinKey(&e.to.rows[k], e.fkIdx)
 		return key
 	}
 	parts := make([]string, len(e.fkIdx))
 	for i, x := range e.fkIdx {
 		v, ok := ch.cols[e.fk.Columns[i]]
 		if !ok {
-			v = e.to.rows[k].vals[x]
+			v = e.to.rows[k].val(x)
 		}
 		if v == nullText {
 			return ""
@@ -200,7 +205,7 @@ func (c *collector) set(e *edgeState, p, k int32, key string, round int32) {
 				e.dyn = map[string][]int32{}
 			}
 			e.dyn[nk] = append(e.dyn[nk], k)
-			c.queue = append(c.queue, event{t: t, row: k, e: e, key: nk, viaDefault: true})
+			c.queueCheck(e, k, nk, true)
 		}
 	}
 	if !again {
@@ -211,9 +216,15 @@ func (c *collector) set(e *edgeState, p, k int32, key string, round int32) {
 			continue // queued above
 		}
 		if ok := o.currentKey(k); ok != "" {
-			c.queue = append(c.queue, event{t: t, row: k, e: o, key: ok})
+			c.queueCheck(o, k, ok, false)
 		}
 	}
+}
+
+// queueCheck queues the check of foreign key e for row k of e.to.
+func (c *collector) queueCheck(e *edgeState, k int32, key string, viaDefault bool) {
+	c.checks = append(c.checks, pendingCheck{e: e, key: key, viaDefault: viaDefault})
+	c.queue = append(c.queue, event{table: e.to.idx, row: k, check: int32(len(c.checks) - 1)})
 }
 
 // check runs a foreign-key check PostgreSQL queued for an updated row:
@@ -221,16 +232,16 @@ func (c *collector) set(e *edgeState, p, k int32, key string, round int32) {
 // or given another key since is skipped, as PostgreSQL does. A key that
 // no deletable row holds exists unless SET DEFAULT wrote it (the data is
 // consistent otherwise).
-func (c *collector) check(ev event) {
-	e, k := ev.e, ev.row
-	if e.to.rows[k].round >= 0 || e.currentKey(k) != ev.key {
+func (c *collector) check(pc pendingCheck, k int32) {
+	e := pc.e
+	if e.to.rows[k].round >= 0 || e.currentKey(k) != pc.key {
 		return
 	}
 	kind := blockRecheck
-	p, ok := e.parentOf(ev.key)
-	if ev.viaDefault {
+	p, ok := e.parentOf(pc.key)
+	if pc.viaDefault {
 		kind = blockDefaultDeleted
-		if p, ok = e.defParent[ev.key]; !ok {
+		if p, ok = e.defParent[pc.key]; !ok {
 			c.block(blockDefaultMissing, e, k, -1, -1)
 			return
 		}

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,7 @@ type collector struct {
 	queries int
 	// Simulation results.
 	queue    []event
+	checks   []pendingCheck
 	blockers []*rawBlocker
 	blocked  map[blockKey]bool
 	deferred []deferredCheck
@@ -36,6 +38,8 @@ type collector struct {
 
 // tableState is one table of the graph and the rows read from it.
 type tableState struct {
+	// idx is the table's position in collector.tables.
+	idx  int32
 	name catalog.TableName
 	cat  *catalog.Table
 	// only is "ONLY " for a regular table: foreign keys never reach into
@@ -71,8 +75,10 @@ type tableState struct {
 
 // row is one row read from a table.
 type row struct {
-	// vals holds the text of each of the table's exprs (nullText for NULL).
-	vals []string
+	// data holds the text of each of the table's exprs, encoded by
+	// encodeRow: one string per row keeps a million rows to one
+	// allocation each.
+	data string
 	// tid is the ctid as block<<16 | offset, for ordering.
 	tid uint64
 	// cand is true when some cascade chain from the root reaches the row,
@@ -137,44 +143,83 @@ type edgeState struct {
 	fired bool
 }
 
-// identity returns the map key of a row with values vals.
-func (t *tableState) identity(vals []string) string {
-	if len(t.keyIdx) == 1 {
-		return vals[t.keyIdx[0]]
-	}
-	parts := make([]string, len(t.keyIdx))
-	for i, k := range t.keyIdx {
-		parts[i] = vals[k]
-	}
-	return strings.Join(parts, keySep)
-}
-
 // key returns the identity values of row i, for output.
 func (t *tableState) key(i int32) []string {
+	r := &t.rows[i]
 	out := make([]string, len(t.keyIdx))
 	for j, k := range t.keyIdx {
-		out[j] = t.rows[i].vals[k]
+		out[j] = r.val(k)
 	}
 	return out
+}
+
+// encodeRow encodes text values (nil for NULL) into one string: per
+// value a uvarint of its length plus one (0 for NULL), then its bytes.
+func encodeRow(raw [][]byte) string {
+	size := 0
+	for _, v := range raw {
+		size += binary.MaxVarintLen32 + len(v)
+	}
+	buf := make([]byte, 0, size)
+	for _, v := range raw {
+		if v == nil {
+			buf = append(buf, 0)
+			continue
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(v))+1)
+		buf = append(buf, v...)
+	}
+	return string(buf)
+}
+
+// val returns value k of the row (nullText for NULL), without copying.
+func (r *row) val(k int) string {
+	s := r.data
+	for {
+		var n uint64
+		var shift uint
+		i := 0
+		for {
+			b := s[i]
+			i++
+			n |= uint64(b&0x7f) << shift
+			if b < 0x80 {
+				break
+			}
+			shift += 7
+		}
+		s = s[i:]
+		if k == 0 {
+			if n == 0 {
+				return nullText
+			}
+			return s[:n-1]
+		}
+		if n > 0 {
+			s = s[n-1:]
+		}
+		k--
+	}
 }
 
 // joinKey joins the values at idx, reporting false when one is NULL (a
 // row with a NULL in a foreign key references nothing, MATCH SIMPLE or
 // FULL).
-func joinKey(vals []string, idx []int) (string, bool) {
+func joinKey(r *row, idx []int) (string, bool) {
 	if len(idx) == 1 {
-		v := vals[idx[0]]
+		v := r.val(idx[0])
 		return v, v != nullText
 	}
 	var b strings.Builder
 	for i, k := range idx {
-		if vals[k] == nullText {
+		v := r.val(k)
+		if v == nullText {
 			return "", false
 		}
 		if i > 0 {
 			b.WriteString(keySep)
 		}
-		b.WriteString(vals[k])
+		b.WriteString(v)
 	}
 	return b.String(), true
 }
