@@ -151,6 +151,11 @@ const columnTypesQuery = `
 SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a
 WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`
 
+// ownXactQuery returns the transaction's id if it has one, that is, if
+// it has written. Rows written in a subtransaction (after a SAVEPOINT)
+// carry another id and are not recognised.
+const ownXactQuery = `SELECT xid(pg_current_xact_id_if_assigned())::text`
+
 // readCatalog reads what the snapshot does not hold: trigger names (the
 // firing order), referenced column types, and the root table's column
 // types. It then registers the referencing-column expressions and orders
@@ -163,7 +168,8 @@ func (c *collector) readCatalog(ctx context.Context, root catalog.TableName) (ma
 	b := &pgx.Batch{}
 	b.Queue(catalogQuery, ss, ts, ns)
 	b.Queue(columnTypesQuery, root.Quoted())
-	c.queries += 2
+	b.Queue(ownXactQuery)
+	c.queries += 3
 	res := c.q.SendBatch(ctx, b)
 	defer res.Close()
 	rows, err := res.Query()
@@ -199,6 +205,18 @@ func (c *collector) readCatalog(ctx context.Context, root catalog.TableName) (ma
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading column types of %s: %w", root, err)
+	}
+	var xid *string
+	if err := res.QueryRow().Scan(&xid); err != nil {
+		return nil, fmt.Errorf("reading the transaction id: %w", err)
+	}
+	if xid != nil {
+		// The transaction has written: rows it wrote behave differently
+		// when SET NULL / SET DEFAULT updates them (see set), so read
+		// whether each row's version is its own.
+		for _, t := range c.tables {
+			t.ownIdx = t.addExpr("(c.xmin = " + ident.Literal(*xid) + "::xid)::text")
+		}
 	}
 	for _, e := range c.edges {
 		if len(e.refTypes) != len(e.fk.Columns) {

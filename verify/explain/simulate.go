@@ -161,14 +161,15 @@ func (e *edgeState) currentKey(k int32) string {
 //
 // The UPDATE queues the check of every foreign key whose columns it
 // changed to a non-NULL key (SET DEFAULT's), and, when this DELETE
-// already updated the row once, of every foreign key of the row: its
-// current version was then written by this transaction, and PostgreSQL
-// checks such a row whatever changed (RI_FKey_fk_upd_check_required). A
-// check finding its referenced row already deleted fails the DELETE.
+// already updated the row once (or the transaction wrote it before), of
+// every foreign key of the row: its current version was then written by
+// this transaction, and PostgreSQL checks such a row whatever changed
+// (RI_FKey_fk_upd_check_required). A check finding its referenced row
+// already deleted fails the DELETE.
 func (c *collector) set(e *edgeState, p, k int32, key string, round int32) {
 	t := e.to
 	ch := t.changes[k]
-	again := ch != nil
+	again := ch != nil || t.own(k)
 	if ch == nil {
 		ch = &rowChange{cols: map[string]string{}, nulled: -1, defaulted: -1}
 		t.changes[k] = ch

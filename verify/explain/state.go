@@ -55,6 +55,9 @@ type tableState struct {
 	// PostgreSQL's scans delete them.
 	exprs  []string
 	exprOf map[string]int
+	// ownIdx is the expr telling whether the row version was written by
+	// the collecting transaction itself, 0 when it has written nothing.
+	ownIdx int
 	// out lists the foreign keys into this table, in the order
 	// PostgreSQL fires their triggers for one deleted row; self lists the
 	// ON DELETE CASCADE ones that are self-references, followed by one
@@ -141,6 +144,12 @@ type edgeState struct {
 	defParent map[string]int32
 	// fired is true once a deleted row fired this edge's trigger.
 	fired bool
+}
+
+// own reports whether row i's current version was written by the
+// collecting transaction.
+func (t *tableState) own(i int32) bool {
+	return t.ownIdx > 0 && t.rows[i].val(t.ownIdx) == "true"
 }
 
 // key returns the identity values of row i, for output.
