@@ -3,7 +3,6 @@ package purge
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/verify/explain"
@@ -36,12 +35,16 @@ type PlannedBatch struct {
 	// Closed is the final batch: Keys are the root row's; Rows counts every
 	// row still left for it (the whole graph when it fits in one batch).
 	Closed bool
-	// Depth is the depth of a delete batch's rows (their distance from the
-	// root in foreign keys).
-	Depth      int
+	// Level orders delete batches: rows of a level are referenced only by
+	// rows of lower levels, or by rows of the same table and level that
+	// come earlier (in the same or an earlier batch).
+	Level      int
 	KeyColumns []string
 	Keys       [][]string
 	Rows       int
+	// seqs are the rows' places in the topological order, kept so that
+	// rows a batch leaves keep their order in later passes.
+	seqs []int32
 }
 
 // Plan collects the root row's graph and returns the batches a purge
@@ -56,16 +59,17 @@ func Plan(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.R
 		return nil, err
 	}
 	r := &runner{conn: conn, opts: opts, m: m, root: root, sum: &Summary{Root: root.Table}}
-	res, err := r.collect(ctx)
+	rd, err := r.collect(ctx)
 	if err != nil {
 		return nil, err
 	}
+	res := rd.res
 	p := &BatchPlan{Root: res.Root, RootKeyColumns: res.RootKeyColumns, RootKey: res.RootKey, Blockers: res.Blockers, Rows: resultRows(res)}
 	if res.Blocked() {
 		return p, nil
 	}
 	if p.Rows > int64(opts.Batch) {
-		p.Batches = r.planRound(res)
+		p.Batches = r.planRound(rd)
 	}
 	p.Batches = append(p.Batches, PlannedBatch{Table: res.Root, Op: OpDelete, Closed: true, KeyColumns: res.RootKeyColumns, Keys: [][]string{res.RootKey}, Rows: 1})
 	if len(p.Batches) == 1 {
@@ -106,17 +110,20 @@ func resultRows(res *explain.Result) int64 {
 	return n
 }
 
-// item is one row waiting for a batch.
+// item is one row waiting for a delete batch: its level and its place in
+// the topological order (see schedule).
 type item struct {
 	table *tableInfo
-	depth int
+	level int
+	seq   int32
 	key   []string
 }
 
 // planRound splits one collection into batches: updates per table, then
-// deletes by descending depth, one table and depth per batch, the root row
-// left out (the closed batch deletes it).
-func (r *runner) planRound(res *explain.Result) []PlannedBatch {
+// deletes in the scheduled order, one table and level per batch, the root
+// row left out (the closed batch deletes it).
+func (r *runner) planRound(rd *round) []PlannedBatch {
+	res := rd.res
 	var out []PlannedBatch
 	for _, tr := range res.Tables {
 		t := r.m.tables[tr.Table]
@@ -134,37 +141,21 @@ func (r *runner) planRound(res *explain.Result) []PlannedBatch {
 			}
 		}
 	}
-	var items []item
-	rootKey := keyString(res.RootKey)
-	for _, tr := range res.Tables {
-		t := r.m.tables[tr.Table]
-		for _, row := range tr.Deleted {
-			if tr.Table == res.Root && keyString(row.Key) == rootKey {
-				continue
-			}
-			items = append(items, item{table: t, depth: row.Depth, key: row.Key})
-		}
-	}
-	return append(out, r.deleteBatches(items)...)
+	return append(out, r.deleteBatches(rd.items)...)
 }
 
-// deleteBatches orders rows children first (descending depth, then table)
-// and cuts them into batches of one table and depth.
+// deleteBatches cuts scheduled rows, in their order, into batches of one
+// table and level.
 func (r *runner) deleteBatches(items []item) []PlannedBatch {
-	sort.SliceStable(items, func(i, j int) bool {
-		if items[i].depth != items[j].depth {
-			return items[i].depth > items[j].depth
-		}
-		return items[i].table.name.Less(items[j].table.name)
-	})
 	var out []PlannedBatch
 	for _, it := range items {
 		n := len(out)
-		if n == 0 || out[n-1].Table != it.table.name || out[n-1].Depth != it.depth || out[n-1].Rows == r.opts.Batch {
-			out = append(out, PlannedBatch{Table: it.table.name, Op: OpDelete, Depth: it.depth, KeyColumns: it.table.keyCols})
+		if n == 0 || out[n-1].Table != it.table.name || out[n-1].Level != it.level || out[n-1].Rows == r.opts.Batch {
+			out = append(out, PlannedBatch{Table: it.table.name, Op: OpDelete, Level: it.level, KeyColumns: it.table.keyCols})
 			n++
 		}
 		out[n-1].Keys = append(out[n-1].Keys, it.key)
+		out[n-1].seqs = append(out[n-1].seqs, it.seq)
 		out[n-1].Rows++
 	}
 	return out
@@ -176,7 +167,7 @@ func (b PlannedBatch) String() string {
 	case b.Closed:
 		return fmt.Sprintf("#%d closed: delete the %d row(s) left, root %s last", b.Seq, b.Rows, b.Table)
 	case b.Op == OpDelete:
-		return fmt.Sprintf("#%d delete %d row(s) of %s at depth %d", b.Seq, b.Rows, b.Table, b.Depth)
+		return fmt.Sprintf("#%d delete %d row(s) of %s at level %d", b.Seq, b.Rows, b.Table, b.Level)
 	}
 	return fmt.Sprintf("#%d set %s on %d row(s) of %s", b.Seq, b.Op, b.Rows, b.Table)
 }

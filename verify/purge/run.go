@@ -81,10 +81,11 @@ func (r *runner) run(ctx context.Context) error {
 			return err
 		}
 		r.sum.Rounds = r.round
-		res, err := r.collect(ctx)
+		rd, err := r.collect(ctx)
 		if err != nil {
 			return err
 		}
+		res := rd.res
 		if res.Blocked() {
 			return &BlockedError{Blockers: res.Blockers}
 		}
@@ -93,7 +94,7 @@ func (r *runner) run(ctx context.Context) error {
 		if left <= int64(r.opts.Batch) {
 			return r.closed(ctx)
 		}
-		changed, err := r.runRound(ctx, res)
+		changed, err := r.runRound(ctx, rd)
 		if err != nil {
 			return err
 		}
@@ -106,9 +107,20 @@ func (r *runner) run(ctx context.Context) error {
 	return fmt.Errorf("purge of %s did not finish in %d rounds: rows keep being added to its graph", r.root.Table, maxRounds)
 }
 
-// collect runs explain.Collect in a read-only REPEATABLE READ transaction
-// and, the first time, pins the root row by its key.
-func (r *runner) collect(ctx context.Context) (*explain.Result, error) {
+// round is one collection: the rows of the root row's graph and the
+// order to delete them in.
+type round struct {
+	res   *explain.Result
+	items []item
+	// stuck counts rows in or above cycles of references, left to the
+	// closed batch.
+	stuck int
+}
+
+// collect runs explain.Collect in a read-only REPEATABLE READ transaction,
+// schedules the deleted rows in the same snapshot and, the first time,
+// pins the root row by its key.
+func (r *runner) collect(ctx context.Context) (*round, error) {
 	start := r.opts.clock.Now()
 	defer func() { r.sum.Collecting += r.opts.clock.Now().Sub(start) }()
 	tx, err := r.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
@@ -135,7 +147,13 @@ func (r *runner) collect(ctx context.Context) (*explain.Result, error) {
 		}
 		r.deleted[t.Table] = set
 	}
-	return res, nil
+	rd := &round{res: res}
+	if !res.Blocked() {
+		if rd.items, rd.stuck, err = r.schedule(ctx, tx, res); err != nil {
+			return nil, err
+		}
+	}
+	return rd, nil
 }
 
 // keyedRoot selects the collected root row by its key, so that later
@@ -155,10 +173,10 @@ func keyedRoot(res *explain.Result) explain.Root {
 // runRound runs the update and delete batches of one collection, then
 // passes over the rows a batch had to leave (still referenced) while the
 // passes make progress. It returns the number of rows changed.
-func (r *runner) runRound(ctx context.Context, res *explain.Result) (int64, error) {
+func (r *runner) runRound(ctx context.Context, rd *round) (int64, error) {
 	var changed int64
 	var retry []item
-	for _, b := range r.planRound(res) {
+	for _, b := range r.planRound(rd) {
 		t := r.m.tables[b.Table]
 		if b.Op != OpDelete {
 			n, err := r.updateBatch(ctx, t, b.Op, b.Keys)
@@ -173,9 +191,7 @@ func (r *runner) runRound(ctx context.Context, res *explain.Result) (int64, erro
 			return changed, err
 		}
 		changed += int64(n)
-		for _, k := range left {
-			retry = append(retry, item{table: t, depth: b.Depth, key: k})
-		}
+		retry = append(retry, leftItems(t, b, left)...)
 	}
 	for len(retry) > 0 {
 		var pass int64
@@ -187,9 +203,7 @@ func (r *runner) runRound(ctx context.Context, res *explain.Result) (int64, erro
 				return changed, err
 			}
 			pass += int64(n)
-			for _, k := range left {
-				next = append(next, item{table: t, depth: b.Depth, key: k})
-			}
+			next = append(next, leftItems(t, b, left)...)
 		}
 		changed += pass
 		if pass == 0 {
@@ -198,6 +212,20 @@ func (r *runner) runRound(ctx context.Context, res *explain.Result) (int64, erro
 		retry = next
 	}
 	return changed, nil
+}
+
+// leftItems turns the keys a delete batch left back into items, in the
+// batch's order.
+func leftItems(t *tableInfo, b PlannedBatch, left [][]string) []item {
+	at := make(map[string]int32, len(b.Keys))
+	for i, k := range b.Keys {
+		at[keyString(k)] = b.seqs[i]
+	}
+	out := make([]item, len(left))
+	for i, k := range left {
+		out[i] = item{table: t, level: b.Level, seq: at[keyString(k)], key: k}
+	}
+	return out
 }
 
 // finish records a committed batch and reports it.
