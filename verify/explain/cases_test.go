@@ -1,10 +1,13 @@
 package explain
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // handCase is one hand-written schema and root row. Every case is also
@@ -342,6 +345,17 @@ func TestHandCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareWithNative(t, r, f.native(t, tc.root))
+			// One key per query must give the same answer as one batch.
+			one, err := Explain(context.Background(), f.conn, f.snap, mustGraph(t, f, tc.root), tc.root, Options{BatchSize: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(r.Tables, one.Tables); d != "" {
+				t.Errorf("BatchSize 1 changes the rows (-default +one):\n%s", d)
+			}
+			if d := cmp.Diff(r.Blockers, one.Blockers); d != "" {
+				t.Errorf("BatchSize 1 changes the blockers (-default +one):\n%s", d)
+			}
 			var got []string
 			for _, b := range r.Blockers {
 				got = append(got, b.Table.Name+"."+b.Constraint+":"+strings.Join(b.Key, ","))
@@ -421,5 +435,45 @@ INSERT INTO users VALUES (1, 'ann'), (2, 'bob'), (3, 'bob');`)
 				t.Errorf("message %q does not name the table", err)
 			}
 		})
+	}
+}
+
+func TestCost(t *testing.T) {
+	f := newFixture(t, `
+CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE posts (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE INDEX ON posts (user_id);
+CREATE TABLE likes (id int PRIMARY KEY, post_id int REFERENCES posts ON DELETE CASCADE,
+  user_id int REFERENCES users ON DELETE SET NULL);
+CREATE INDEX ON likes (user_id);
+CREATE TABLE audit (id int PRIMARY KEY, post_id int REFERENCES posts ON DELETE SET NULL);
+INSERT INTO users VALUES (1), (2);
+INSERT INTO posts VALUES (1, 1), (2, 1), (3, 2);
+INSERT INTO likes VALUES (1, 1, 2), (2, 3, 1), (3, 3, 2);
+INSERT INTO audit VALUES (1, 2), (2, 3);`)
+	root := Root{Table: tn("users"), Key: map[string]string{"id": "1"}}
+	r, err := f.explain(t, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareWithNative(t, r, f.native(t, root))
+	// Deleted: user 1, posts 1 and 2, like 1; nulled: like 2, audit 1.
+	if r.Cost.RowsTouched != 6 {
+		t.Errorf("RowsTouched = %d, want 6", r.Cost.RowsTouched)
+	}
+	// users has 2 foreign keys into it, posts 2, likes none: 1*2 + 2*2.
+	if r.Cost.Lookups != 6 {
+		t.Errorf("Lookups = %d, want 6", r.Cost.Lookups)
+	}
+	if got := r.Cost.UnindexedTables; len(got) != 2 || got[0] != tn("audit") || got[1] != tn("likes") {
+		t.Errorf("UnindexedTables = %v, want [audit likes] (likes.post_id has no index)", got)
+	}
+	if r.Cost.Queries < 3 {
+		t.Errorf("Queries = %d", r.Cost.Queries)
+	}
+	g := mustGraph(t, f, root)
+	_, err = Explain(context.Background(), f.conn, f.snap, g, root, Options{MaxRows: 3})
+	if !errors.Is(err, ErrTooManyRows) {
+		t.Errorf("MaxRows 3: err = %v, want ErrTooManyRows", err)
 	}
 }

@@ -44,6 +44,16 @@ func newFixture(t testing.TB, sql string) *fixture {
 	return &fixture{conn: conn, snap: snap}
 }
 
+// mustGraph builds the graph of root.Table.
+func mustGraph(t testing.TB, f *fixture, root Root) *graph.Graph {
+	t.Helper()
+	g, err := graph.Build(f.snap, root.Table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // explain builds the graph of root.Table and explains deleting root.
 func (f *fixture) explain(t testing.TB, root Root) (*Result, error) {
 	t.Helper()
