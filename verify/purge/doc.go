@@ -6,25 +6,33 @@
 // # How a purge runs
 //
 // A purge works in rounds. Each round collects the root row's current
-// graph with explain.Collect (one read-only REPEATABLE READ transaction),
-// then changes it in batches of Options.Batch rows of one table:
+// graph with explain.Collect (one read-only REPEATABLE READ transaction,
+// which takes no row locks) and, in the same snapshot, reads which
+// deleted row references which, to order the deletes. Then it changes the
+// graph in batches of at most Options.Batch rows of one table:
 //
 //  1. SET NULL / SET DEFAULT rows first: each batch locks its rows, checks
 //     which of their foreign keys still point at a collected row, and
 //     applies exactly those foreign keys' actions as an UPDATE.
-//  2. Deleted rows in descending depth (children before parents). Each
-//     batch locks its rows FOR UPDATE (so no new child can attach), keeps
-//     the rows that still reference a collected row through a cascading
-//     foreign key, and deletes them by primary-key list with a guard:
-//     a row that any other row still references is left for a later pass.
-//     So PostgreSQL's own cascade never removes or changes a row purge
-//     has not archived. Passes repeat over the rows left over while they
-//     make progress.
-//  3. When what remains fits in one batch, or the rows left over only
-//     reference each other (a cycle of rows), a final "closed" batch locks
-//     the remaining graph, collects it again inside the transaction until
-//     nothing new appears, and deletes it in one statement, the root row
-//     with it.
+//  2. Deleted rows children first: by level (a row comes after every row
+//     referencing it), one table at a time, a self-referencing subtree
+//     in one batch. Each batch locks its rows FOR UPDATE (so no new row
+//     can start referencing them), keeps those that still reference a
+//     collected row through a cascading foreign key, then, in a new
+//     statement, finds the rows still referenced from outside the batch
+//     (through any foreign key PostgreSQL enforces) and the rows of the
+//     batch those reference; it deletes the others by primary-key list in
+//     one statement. So PostgreSQL's own ON DELETE actions never remove
+//     or change a row purge has not locked and archived. Rows a batch
+//     leaves (a row referencing them appeared meanwhile) are tried again
+//     in later passes while the passes make progress.
+//  3. When what remains fits in one batch, or what remains only
+//     references itself (cycles of rows, and the rows above them), a
+//     final closed batch locks the root row, collects the rest of the
+//     graph inside the transaction, locks it and collects again until
+//     nothing new appears, and deletes it all in one statement (one
+//     data-modifying CTE per table), the root row with it. PostgreSQL's
+//     own actions then null and default exactly the rows collected.
 //
 // The root row is deleted last, so an interrupted purge (cancelled,
 // killed, connection lost) re-run with the same arguments collects the
