@@ -323,6 +323,52 @@ UPDATE nodes SET parent_id = 4 WHERE id = 1;`,
 		blockers: []string{"nodes.nodes_buddy:4"},
 	},
 	{
+		name: "SET NULL through overlapping columns clears a deferred reference",
+		sql: `
+CREATE TABLE r (id int PRIMARY KEY);
+CREATE TABLE b (id int PRIMARY KEY, r_id int REFERENCES r ON DELETE CASCADE);
+CREATE TABLE c (x int, y int, r_id int REFERENCES r ON DELETE CASCADE, PRIMARY KEY (x, y));
+CREATE TABLE t (id int PRIMARY KEY, x int, y int,
+  CONSTRAINT t_b FOREIGN KEY (x) REFERENCES b DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT t_c FOREIGN KEY (x, y) REFERENCES c ON DELETE SET NULL);
+INSERT INTO r VALUES (1);
+INSERT INTO b VALUES (1, 1), (2, NULL);
+INSERT INTO c VALUES (1, 1, 1), (2, 1, NULL);
+INSERT INTO t VALUES (1, 1, 1), (2, 2, 1);`,
+		// t 1 references b 1 (deleted) until SET NULL of t_c clears x.
+		root:    Root{Table: tn("r"), Key: map[string]string{"id": "1"}},
+		deleted: map[string]int{"r": 1, "b": 1, "c": 1},
+		nulled:  map[string]int{"t": 1},
+	},
+	{
+		name: "partitioned referenced table",
+		sql: `
+CREATE TABLE orgs (id int PRIMARY KEY) PARTITION BY HASH (id);
+CREATE TABLE orgs_0 PARTITION OF orgs FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE orgs_1 PARTITION OF orgs FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE TABLE members (id int PRIMARY KEY, org_id int REFERENCES orgs ON DELETE CASCADE,
+  invited_by int REFERENCES members ON DELETE SET NULL);
+CREATE TABLE notes (id int PRIMARY KEY, org_id int CONSTRAINT notes_org REFERENCES orgs);
+INSERT INTO orgs SELECT g FROM generate_series(1, 4) g;
+INSERT INTO members SELECT g, 1 + g % 4, NULLIF(g - 1, 0) FROM generate_series(1, 20) g;
+INSERT INTO notes VALUES (1, 2);`,
+		root:    Root{Table: tn("orgs"), Key: map[string]string{"id": "1"}},
+		deleted: map[string]int{"orgs": 1, "members": 5},
+		nulled:  map[string]int{"members": 4},
+	},
+	{
+		name: "inheritance: foreign keys reach only the parent's own rows",
+		sql: `
+CREATE TABLE items (id int PRIMARY KEY, owner int);
+CREATE TABLE special_items (extra text) INHERITS (items);
+CREATE TABLE tags (id int PRIMARY KEY, item_id int REFERENCES items ON DELETE CASCADE);
+INSERT INTO items VALUES (1, 1), (2, 1);
+INSERT INTO special_items VALUES (1, 1, 'x');
+INSERT INTO tags VALUES (1, 1), (2, 2);`,
+		root:    Root{Table: tn("items"), Where: "id = 2"},
+		deleted: map[string]int{"items": 1, "tags": 1},
+	},
+	{
 		name: "partitioned child",
 		sql: `
 CREATE TABLE users (id int PRIMARY KEY);
