@@ -390,7 +390,7 @@ var targetUserSQL = fmt.Sprint(targetUser)
 // 30 to 50 other users (TestSchema checks it); with fewer, the share of
 // references grows.
 const (
-	rowsPerUnit      = 6000
+	rowsPerUnit      = 5600
 	extraRowsPerUnit = 250
 )
 
