@@ -23,7 +23,8 @@ type Config struct {
 }
 
 // DefaultConfig returns the configuration Setup uses for seed: 15 to 40
-// tables and 30 to 80 foreign keys (drawn from the seed), with more
+// tables and 30 to 80 foreign keys over 1 to 3 schemas (drawn from the
+// seed), with more
 // self-references, composite keys and awkward names than synth's defaults,
 // and DefaultOptions data.
 func DefaultConfig(seed uint64) Config {
@@ -31,7 +32,7 @@ func DefaultConfig(seed uint64) Config {
 	tables := rnd.between(15, 40)
 	fks := rnd.between(max(30, tables), min(80, 3*tables))
 	s := synth.DefaultOptions(seed, tables, fks)
-	s.Schemas = rnd.between(1, 2)
+	s.Schemas = rnd.between(1, 3) // the third, "Audit Trail", needs quoting
 	s.SelfReferenceRate = 0.12
 	s.CompositeKeyRate = 0.25
 	s.CompositeRate = 0.35
