@@ -2,6 +2,7 @@ package purge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -15,13 +16,20 @@ import (
 // after locking newly found rows before it gives up (and is retried).
 const maxClosedCollections = 10
 
+// errTooBig makes a closed batch roll back: more rows are left than it
+// was allowed to take.
+var errTooBig = errors.New("too many rows left for the closed batch")
+
 // closed runs the final batch: it locks the root row, collects what is
 // left of its graph inside the transaction, locks those rows and collects
 // again until nothing new appears, then deletes every row left in one
 // statement. PostgreSQL's own actions then null and default exactly the
 // rows collected (all locked and archived), and rows that reference each
 // other in a cycle go together, which no children-first order can do.
-func (r *runner) closed(ctx context.Context) error {
+// With limit > 0, a batch that finds more rows left than limit rolls back
+// and reports false: rows were added meanwhile and another round should
+// take them in batches.
+func (r *runner) closed(ctx context.Context, limit int64) (bool, error) {
 	t := r.m.tables[r.root.Table]
 	_, err := r.batch(ctx, t, OpDelete, true, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
 		locked := map[catalog.TableName]map[string][]byte{}
@@ -79,6 +87,9 @@ func (r *runner) closed(ctx context.Context) error {
 					added += n
 				}
 			}
+			if limit > 0 && resultRows(res) > limit {
+				return nil, errTooBig
+			}
 			if added == 0 {
 				break
 			}
@@ -111,11 +122,14 @@ func (r *runner) closed(ctx context.Context) error {
 		}
 		return out, nil
 	})
+	if errors.Is(err, errTooBig) {
+		return false, nil
+	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	r.sum.Done = true
-	return nil
+	return true, nil
 }
 
 // deleteAll deletes every row res lists as deleted in one statement, one

@@ -217,3 +217,49 @@ func TestLockTimeoutRetry(t *testing.T) {
 	}
 	checkEnd(t, d, want, path)
 }
+
+// TestManyRowsAddedBeforeTheEnd adds more rows to the graph than the
+// closed batch may take just before it: it rolls back, and another round
+// deletes them in batches.
+func TestManyRowsAddedBeforeTheEnd(t *testing.T) {
+	d := newTestDB(t, blogSchema)
+	root := rootKey("users", "2")
+	want := d.native(root)
+	path := archivePath(t)
+	other := synthdata.Connect(t, d.dsn)
+	added := false
+	var closed []BatchStats
+	sum, err := Run(context.Background(), d.conn, d.snapshot(), root, Options{Batch: 2, ArchivePath: path, OnBatch: func(b BatchStats) {
+		if b.Closed {
+			closed = append(closed, b)
+		}
+		if b.Table == tbl("posts") && !added {
+			added = true
+			if _, err := other.Exec(context.Background(), "INSERT INTO likes SELECT g, NULL, 2 FROM generate_series(1001, 1010) g"); err != nil {
+				t.Error(err)
+			}
+		}
+	}})
+	if err != nil || !added {
+		t.Fatalf("purge: %v (likes added: %v)", err, added)
+	}
+	if sum.Rounds < 2 || len(closed) != 1 || closed[0].Rows > 3 {
+		t.Errorf("%d rounds, closed batches %+v; want a second round and a closed batch of the root alone", sum.Rounds, closed)
+	}
+	var rest []ArchiveLine
+	late := 0
+	for _, l := range readArchive(t, path) {
+		if l.Table == tbl("likes") && len(l.Key["id"]) == 4 {
+			late++
+			continue
+		}
+		rest = append(rest, l)
+	}
+	if late != 10 {
+		t.Errorf("%d of the 10 late likes archived", late)
+	}
+	checkArchive(t, rest, want)
+	if got := d.contents(); fmt.Sprint(got) != fmt.Sprint(want.After) {
+		t.Fatalf("purge leaves the tables unlike the native DELETE:\n%s", got.Diff(want.After))
+	}
+}

@@ -92,16 +92,28 @@ func (r *runner) run(ctx context.Context) error {
 		left := resultRows(res)
 		r.total = r.done + left
 		if left <= int64(r.opts.Batch) {
-			return r.closed(ctx)
+			if done, err := r.closed(ctx, 0); done || err != nil {
+				return err
+			}
+			continue
 		}
-		changed, err := r.runRound(ctx, rd)
+		changed, leftover, err := r.runRound(ctx, rd)
 		if err != nil {
 			return err
 		}
 		if changed == 0 {
 			// Every row left is referenced by another row left: cycles
 			// of rows, which only one statement can delete.
-			return r.closed(ctx)
+			_, err := r.closed(ctx, 0)
+			return err
+		}
+		if leftover == 0 {
+			// Only the root row and the rows in cycles should be left:
+			// finish without collecting again, unless rows were added
+			// meanwhile.
+			if done, err := r.closed(ctx, int64(rd.stuck+1+r.opts.Batch)); done || err != nil {
+				return err
+			}
 		}
 	}
 	return fmt.Errorf("purge of %s did not finish in %d rounds: rows keep being added to its graph", r.root.Table, maxRounds)
@@ -172,23 +184,23 @@ func keyedRoot(res *explain.Result) explain.Root {
 
 // runRound runs the update and delete batches of one collection, then
 // passes over the rows a batch had to leave (still referenced) while the
-// passes make progress. It returns the number of rows changed.
-func (r *runner) runRound(ctx context.Context, rd *round) (int64, error) {
-	var changed int64
+// passes make progress. It returns the number of rows changed and of rows
+// the last pass left.
+func (r *runner) runRound(ctx context.Context, rd *round) (changed int64, leftover int, err error) {
 	var retry []item
 	for _, b := range r.planRound(rd) {
 		t := r.m.tables[b.Table]
 		if b.Op != OpDelete {
 			n, err := r.updateBatch(ctx, t, b.Op, b.Keys)
 			if err != nil {
-				return changed, err
+				return changed, 0, err
 			}
 			changed += int64(n)
 			continue
 		}
 		n, left, err := r.deleteBatch(ctx, t, b.Keys)
 		if err != nil {
-			return changed, err
+			return changed, 0, err
 		}
 		changed += int64(n)
 		retry = append(retry, leftItems(t, b, left)...)
@@ -200,18 +212,18 @@ func (r *runner) runRound(ctx context.Context, rd *round) (int64, error) {
 			t := r.m.tables[b.Table]
 			n, left, err := r.deleteBatch(ctx, t, b.Keys)
 			if err != nil {
-				return changed, err
+				return changed, 0, err
 			}
 			pass += int64(n)
 			next = append(next, leftItems(t, b, left)...)
 		}
 		changed += pass
+		retry = next
 		if pass == 0 {
 			break
 		}
-		retry = next
 	}
-	return changed, nil
+	return changed, len(retry), nil
 }
 
 // leftItems turns the keys a delete batch left back into items, in the
