@@ -182,7 +182,7 @@ func referencedSQL(t *tableInfo) string {
 // deleteSQL deletes the rows of t keyed by $1.., returning each deleted
 // row's key and image.
 func deleteSQL(t *tableInfo) string {
-	return fmt.Sprintf("DELETE FROM %s AS t WHERE %s RETURNING %s, to_jsonb(t)::text", t.quoted, t.keyFilter("t", 1), t.keyText("t"))
+	return fmt.Sprintf("DELETE FROM %s AS t WHERE %s RETURNING %s, to_jsonb(t.*)::text", t.quoted, t.keyFilter("t", 1), t.keyText("t"))
 }
 
 // notSameRow is a condition that c and t (two aliases of table t) are

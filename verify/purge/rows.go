@@ -29,7 +29,7 @@ type lockedRow struct {
 func lockRows(ctx context.Context, tx pgx.Tx, t *tableInfo, keys [][]string, image bool, edges []edgeRef) ([]lockedRow, error) {
 	cols := []string{t.keyText("t")}
 	if image {
-		cols = append(cols, "to_jsonb(t)::text")
+		cols = append(cols, "to_jsonb(t.*)::text")
 	}
 	var joins strings.Builder
 	for i, e := range edges {
