@@ -369,6 +369,18 @@ INSERT INTO tags VALUES (1, 1), (2, 2);`,
 		deleted: map[string]int{"items": 1, "tags": 1},
 	},
 	{
+		name: "keys equal in PostgreSQL but printed differently",
+		sql: `
+CREATE TABLE prices (amount numeric PRIMARY KEY);
+CREATE TABLE offers (id int PRIMARY KEY, amount numeric REFERENCES prices ON DELETE CASCADE);
+CREATE TABLE quotes (id int PRIMARY KEY, amount numeric CONSTRAINT quotes_amount REFERENCES prices);
+INSERT INTO prices VALUES (1.00), (2);
+INSERT INTO offers VALUES (1, 1.0), (2, 1), (3, 2.000);
+INSERT INTO quotes VALUES (1, 1.000);`,
+		root:     Root{Table: tn("prices"), Where: "amount = 1"},
+		blockers: []string{"quotes.quotes_amount:1"},
+	},
+	{
 		name: "partitioned child",
 		sql: `
 CREATE TABLE users (id int PRIMARY KEY);

@@ -28,9 +28,9 @@ func (c *collector) readDefaults(ctx context.Context) error {
 }
 
 // evalDefaults evaluates the column defaults SET DEFAULT writes, as text
-// in the referenced columns' types. A column without a default gets NULL.
-// Defaults are evaluated once per foreign key: a volatile default (one
-// calling random()) is assumed to give every row the same value.
+// in the columns' types. A column without a default gets NULL. Defaults
+// are evaluated once per foreign key: a volatile default (one calling
+// random()) is assumed to give every row the same value.
 func (c *collector) evalDefaults(ctx context.Context, e *edgeState) error {
 	exprs := make([]string, len(e.setPos))
 	for i, p := range e.setPos {
@@ -39,7 +39,7 @@ func (c *collector) evalDefaults(ctx context.Context, e *edgeState) error {
 			exprs[i] = "NULL::text"
 			continue
 		}
-		exprs[i] = "((" + col.Default + ")::" + col.Type + ")::" + e.refTypes[p] + "::text"
+		exprs[i] = "((" + col.Default + ")::" + col.Type + ")::text"
 	}
 	c.queries++
 	rows, err := c.q.Query(ctx, "SELECT "+strings.Join(exprs, ", "))
@@ -69,63 +69,79 @@ func (c *collector) evalDefaults(ctx context.Context, e *edgeState) error {
 			e.notNull = append(e.notNull, col.Name)
 		}
 	}
-	e.defaultsRead = true
 	return nil
 }
 
-// defaultKey returns the key row k of e.to references once SET DEFAULT
-// reset the action's columns, and false when it has a NULL.
-func (e *edgeState) defaultKey(k int32) (string, bool) {
+// defaultValues returns the values of e's referencing columns of row k
+// once SET DEFAULT reset the action's columns, and false when one is NULL
+// (the row then references nothing).
+func (e *edgeState) defaultValues(k int32) ([]string, bool) {
 	r := &e.to.rows[k]
-	parts := make([]string, len(e.fkIdx))
+	vals := make([]string, len(e.fkIdx))
 	for i, x := range e.fkIdx {
-		parts[i] = r.val(x)
+		vals[i] = r.val(x)
 	}
 	for i, p := range e.setPos {
-		parts[p] = e.defaults[i]
+		vals[p] = e.defaults[i]
 	}
-	for _, v := range parts {
+	for _, v := range vals {
 		if v == nullText {
-			return "", false
+			return nil, false
 		}
 	}
-	return strings.Join(parts, keySep), true
+	return vals, true
 }
 
-// readDefaultParents reads the rows of e.from the defaulted keys reference.
+// readDefaultParents finds, for every row of e.to referencing a deletable
+// row, the row of e.from its defaulted key references (e.defParent), by
+// PostgreSQL's equality.
 func (c *collector) readDefaultParents(ctx context.Context, e *edgeState) error {
-	e.defParent = map[string]int32{}
-	seen := map[string]bool{}
-	var arrays [][]string = make([][]string, len(e.fkIdx))
-	for _, k := range e.kids {
-		key, ok := e.defaultKey(k)
-		if !ok || seen[key] {
-			continue
-		}
-		seen[key] = true
-		for i, v := range strings.Split(key, keySep) {
-			arrays[i] = append(arrays[i], v)
-		}
-	}
-	if len(arrays[0]) == 0 {
-		return nil
-	}
+	e.defParent = map[int32]int32{}
 	sql := lookupSQL(e.from, e.fk.RefColumns, e.refTypes)
 	size := c.opts.batch()
-	for start := 0; start < len(arrays[0]); start += size {
-		end := min(start+size, len(arrays[0]))
-		args := make([]any, len(arrays))
-		for i := range arrays {
-			args[i] = arrays[i][start:end]
+	arrays := make([][]string, len(e.fkIdx))
+	var which []int32
+	flush := func() error {
+		if len(which) == 0 {
+			return nil
 		}
-		err := c.readRows(ctx, e.from, sql, args, func(p int32) {
-			if key, ok := joinKey(&e.from.rows[p], e.refIdx); ok {
-				e.defParent[key] = p
+		args := make([]any, 0, len(arrays)+1)
+		for _, a := range arrays {
+			args = append(args, a)
+		}
+		args = append(args, which)
+		err := c.readRows(ctx, e.from, sql, args, func(p int32, extra [][]byte) error {
+			k, err := rowIndex(extra[0])
+			if err != nil {
+				return err
 			}
+			e.defParent[k] = p
+			return nil
 		})
-		if err != nil {
-			return err
+		for i := range arrays {
+			arrays[i] = nil
+		}
+		which = nil
+		return err
+	}
+	for _, k := range e.kids {
+		if _, seen := e.defParent[k]; seen {
+			continue
+		}
+		vals, ok := e.defaultValues(k)
+		if !ok {
+			continue
+		}
+		e.defParent[k] = -1 // until the lookup finds the row
+		for i, v := range vals {
+			arrays[i] = append(arrays[i], v)
+		}
+		which = append(which, k)
+		if len(which) >= size {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
 }

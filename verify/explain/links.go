@@ -4,11 +4,11 @@ import (
 	"slices"
 )
 
-// link builds, for every edge, the list of referencing rows per deletable
-// referenced row (e.off / e.kids), each list in ctid order: the order in
-// which PostgreSQL's trigger query, one referenced row at a time, finds
-// them (a heap scan goes in ctid order, and a B-tree returns equal keys in
-// heap order).
+// link turns every edge's recorded pairs into e.off / e.kids: per
+// from-table row, the to-table rows referencing it, in ctid order, which
+// is the order PostgreSQL's trigger query, run for one referenced row,
+// finds them in (a heap scan goes in ctid order, and a B-tree returns
+// equal keys in heap order).
 func (c *collector) link() {
 	for _, e := range c.edges {
 		e.link()
@@ -16,82 +16,73 @@ func (c *collector) link() {
 }
 
 func (e *edgeState) link() {
-	from, to := e.from, e.to
-	parent := e.parentIndex()
-	e.parentOf = parent
-	counts := make([]int32, len(from.rows)+1)
-	owner := make([]int32, len(to.rows))
-	for k := range to.rows {
-		owner[k] = -1
-		key, ok := joinKey(&to.rows[k], e.fkIdx)
-		if !ok {
-			continue
-		}
-		if p, ok := parent(key); ok {
-			owner[k] = p
-			counts[p+1]++
-		}
+	counts := make([]int32, len(e.from.rows)+1)
+	for _, pr := range e.pairs {
+		counts[pr.p+1]++
 	}
 	for i := 1; i < len(counts); i++ {
 		counts[i] += counts[i-1]
 	}
-	e.off = counts
-	e.kids = make([]int32, counts[len(counts)-1])
+	kids := make([]int32, len(e.pairs))
 	next := slices.Clone(counts[:len(counts)-1])
-	for k, p := range owner {
-		if p >= 0 {
-			e.kids[next[p]] = int32(k)
-			next[p]++
-		}
+	for _, pr := range e.pairs {
+		kids[next[pr.p]] = pr.k
+		next[pr.p]++
 	}
-	for p := 0; p+1 < len(e.off); p++ {
-		seg := e.kids[e.off[p]:e.off[p+1]]
+	e.pairs = nil
+	// Sort each list by ctid and drop duplicates (a row two recursive
+	// queries both reached), compacting in place.
+	rows := e.to.rows
+	w := int32(0)
+	for p := 0; p+1 < len(counts); p++ {
+		seg := kids[counts[p]:counts[p+1]]
 		if len(seg) > 1 {
 			slices.SortFunc(seg, func(a, b int32) int {
-				ta, tb := to.rows[a].tid, to.rows[b].tid
+				ta, tb := rows[a].tid, rows[b].tid
 				switch {
 				case ta < tb:
 					return -1
 				case ta > tb:
 					return 1
 				}
-				return 0
+				return int(a - b)
 			})
 		}
-	}
-}
-
-// parentIndex returns a lookup from a referenced key (as text) to the
-// deletable row of e.from holding it. When the foreign key references the
-// identity columns, the table's own index serves.
-func (e *edgeState) parentIndex() func(string) (int32, bool) {
-	from := e.from
-	if slices.Equal(e.refIdx, from.keyIdx) {
-		return func(key string) (int32, bool) {
-			p, ok := from.byKey[key]
-			return p, ok && from.rows[p].cand
+		start, prev := w, int32(-1)
+		for _, k := range seg {
+			if k == prev {
+				continue
+			}
+			prev = k
+			kids[w] = k
+			w++
 		}
+		counts[p] = start
 	}
-	m := make(map[string]int32)
-	for p := range from.rows {
-		if !from.rows[p].cand {
-			continue
-		}
-		if key, ok := joinKey(&from.rows[p], e.refIdx); ok {
-			m[key] = int32(p)
-		}
-	}
-	return func(key string) (int32, bool) {
-		p, ok := m[key]
-		return p, ok
-	}
+	counts[len(counts)-1] = w
+	e.off, e.kids = counts, kids[:w]
 }
 
 // children returns the rows of e.to that referenced row p of e.from when
-// the snapshot was read.
+// the data was read.
 func (e *edgeState) children(p int32) []int32 {
 	if int(p)+1 >= len(e.off) {
 		return nil
 	}
 	return e.kids[e.off[p]:e.off[p+1]]
+}
+
+// parentOf returns the deletable row of e.from that row k of e.to
+// referenced when the data was read, or false when it referenced none.
+func (e *edgeState) parentOf(k int32) (int32, bool) {
+	if e.parentOfKid == nil {
+		e.parentOfKid = map[int32]int32{}
+		for p := 0; p+1 < len(e.off); p++ {
+			for _, kid := range e.kids[e.off[p]:e.off[p+1]] {
+				e.parentOfKid[kid] = int32(p)
+			}
+		}
+	}
+	p, ok := e.parentOfKid[k]
+	return p, ok
 }

@@ -57,7 +57,10 @@ func (c *collector) readRoot(ctx context.Context, root Root, types map[string]st
 		return nil, 0, bad("give a key or a WHERE clause")
 	}
 	var found []int32
-	err := c.readRows(ctx, t, sql, args, func(i int32) { found = append(found, i) })
+	err := c.readRows(ctx, t, sql, args, func(i int32, _ [][]byte) error {
+		found = append(found, i)
+		return nil
+	})
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "42")) {

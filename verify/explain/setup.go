@@ -57,9 +57,10 @@ func newCollector(q queryer, snap *catalog.Snapshot, g *graph.Graph, opts Option
 			return nil, err
 		}
 		es := &edgeState{g: e, fk: fk, from: from, to: to,
-			deferred: fk.OnDelete == catalog.NoAction && fk.Deferrable && fk.InitiallyDeferred}
+			deferred:      fk.OnDelete == catalog.NoAction && fk.Deferrable && fk.InitiallyDeferred,
+			checkDeferred: fk.Deferrable && fk.InitiallyDeferred}
 		for _, col := range fk.RefColumns {
-			es.refIdx = append(es.refIdx, from.expr(col, ""))
+			es.refIdx = append(es.refIdx, from.expr(col))
 		}
 		for i, col := range fk.Columns {
 			if containsString(e.Columns, col) {
@@ -94,7 +95,7 @@ func newTableState(ct *catalog.Table) *tableState {
 	case len(ct.PrimaryKey) > 0:
 		t.keyCols = append(t.keyCols, ct.PrimaryKey...)
 		for _, col := range ct.PrimaryKey {
-			t.keyIdx = append(t.keyIdx, t.expr(col, ""))
+			t.keyIdx = append(t.keyIdx, t.expr(col))
 		}
 	case ct.Partitioned:
 		t.keyCols = []string{"tableoid", "ctid"}
@@ -106,14 +107,10 @@ func newTableState(ct *catalog.Table) *tableState {
 	return t
 }
 
-// expr registers column col (cast to type cast first, when given) as
-// read per row and returns its index.
-func (t *tableState) expr(col, cast string) int {
-	e := "c." + ident.Quote(col)
-	if cast != "" {
-		e = "(" + e + ")::" + cast
-	}
-	return t.addExpr(e + "::text")
+// expr registers column col as read per row (as text) and returns its
+// index.
+func (t *tableState) expr(col string) int {
+	return t.addExpr("c." + ident.Quote(col) + "::text")
 }
 
 // addExpr registers one expression and returns its index.
@@ -157,9 +154,10 @@ WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`
 const ownXactQuery = `SELECT xid(pg_current_xact_id_if_assigned())::text`
 
 // readCatalog reads what the snapshot does not hold: trigger names (the
-// firing order), referenced column types, and the root table's column
-// types. It then registers the referencing-column expressions and orders
-// every table's edges by trigger name. It returns the root's column types.
+// firing order), referenced column types, the root table's column types
+// and whether the transaction has written. It then registers the
+// expressions read per row and orders every table's edges by trigger
+// name. It returns the root's column types.
 func (c *collector) readCatalog(ctx context.Context, root catalog.TableName) (map[string]string, error) {
 	var ss, ts, ns []string
 	for _, e := range c.edges {
@@ -222,12 +220,10 @@ func (c *collector) readCatalog(ctx context.Context, root catalog.TableName) (ma
 		if len(e.refTypes) != len(e.fk.Columns) {
 			return nil, fmt.Errorf("foreign key %s is not in the database", e.g.Constraint)
 		}
-		for i, col := range e.fk.Columns {
-			cast := ""
-			if cc, pc := e.to.cat.Column(col), e.from.cat.Column(e.fk.RefColumns[i]); cc == nil || pc == nil || cc.Type != pc.Type {
-				cast = e.refTypes[i]
+		if e.g.Action == catalog.SetDefault {
+			for _, col := range e.fk.Columns {
+				e.fkIdx = append(e.fkIdx, e.to.expr(col))
 			}
-			e.fkIdx = append(e.fkIdx, e.to.expr(col, cast))
 		}
 		if e.g.Action == catalog.SetNull {
 			for _, p := range e.setPos {

@@ -13,8 +13,8 @@ import (
 // text cannot contain a NUL byte, so no real value collides with it.
 const nullText = "\x00"
 
-// keySep joins the parts of a composite key into one map key, for the
-// same reason.
+// keySep joins the parts of a composite identity into one map key, for
+// the same reason.
 const keySep = "\x00"
 
 // collector is the state of one Collect: the tables and foreign keys of
@@ -30,6 +30,7 @@ type collector struct {
 	// Simulation results.
 	queue    []event
 	checks   []pendingCheck
+	atCommit []pendingCheck
 	blockers []*rawBlocker
 	blocked  map[blockKey]bool
 	deferred []deferredCheck
@@ -94,24 +95,38 @@ type row struct {
 
 // rowChange is what SET NULL / SET DEFAULT did to one row.
 type rowChange struct {
-	// cols maps a changed column to its new value, as text in the type of
-	// the column it references (nullText for NULL).
-	cols map[string]string
+	// cols maps each changed column to its change.
+	cols map[string]colChange
 	// nulled and defaulted are the rounds of the first SET NULL / SET
 	// DEFAULT, -1 when none.
 	nulled, defaulted int32
 }
 
+// colChange is one column SET NULL / SET DEFAULT wrote.
+type colChange struct {
+	// null is true when the column is now NULL (SET NULL, or a default of
+	// NULL).
+	null bool
+	// by is the foreign key whose SET DEFAULT wrote the column.
+	by *edgeState
+}
+
 // edgeState is one foreign key into a deleted table.
+//
+// Which rows reference which is decided by PostgreSQL, never by comparing
+// text: the lookup queries pass each referenced row's index along with
+// its key and return it with every referencing row, so keys that are
+// equal but print differently (numeric 1.0 and 1.00, citext, case-
+// insensitive collations) link as PostgreSQL links them.
 type edgeState struct {
 	g        *graph.Edge
 	fk       *catalog.ForeignKey
 	from, to *tableState
-	// refIdx are the from-table exprs of the referenced columns; fkIdx the
-	// to-table exprs of the referencing columns, cast to the referenced
-	// columns' types so the two compare as text.
+	// refIdx are the from-table exprs of the referenced columns.
 	refIdx []int
-	fkIdx  []int
+	// fkIdx are the to-table exprs of the referencing columns, read only
+	// for SET DEFAULT (which looks up the key a row gets).
+	fkIdx []int
 	// refTypes are the referenced columns' types without modifiers, for
 	// casting text parameters.
 	refTypes []string
@@ -121,30 +136,40 @@ type edgeState struct {
 	// trigger is the name of PostgreSQL's ON DELETE trigger for the
 	// constraint on the referenced table, which orders it among the
 	// table's triggers.
-	trigger   string
-	deferred  bool
-	recursive bool
+	trigger string
+	// deferred: a DEFERRABLE INITIALLY DEFERRED NO ACTION key, checked at
+	// COMMIT. checkDeferred: any INITIALLY DEFERRED key, whose checks of
+	// updated referencing rows run at COMMIT too.
+	deferred, checkDeferred bool
+	recursive               bool
 	// notNull lists the columns the action sets to NULL although they are
 	// NOT NULL (for SET DEFAULT: once the defaults are known).
 	notNull []string
-	// Built after reading: off/kids list, per from-table row, the
-	// to-table rows referencing it, in ctid order.
-	off  []int32
-	kids []int32
-	// parentOf finds the deletable row of from holding a referenced key.
-	parentOf func(key string) (int32, bool)
-	// dyn lists rows made to reference a key by SET DEFAULT.
-	dyn map[string][]int32
-	// defaults holds, per setPos, the default as text (nullText for
-	// NULL); defaultsRead says they were evaluated.
-	defaults     []string
-	defaultsRead bool
-	// defParent says, per default key, whether the referenced row exists
-	// (and which from-table row it is, -1 if not read).
-	defParent map[string]int32
+	// pairs records (referenced, referencing) row pairs as the lookups
+	// return them; link turns them into off/kids: per from-table row,
+	// the to-table rows referencing it, in ctid order.
+	pairs []linkPair
+	off   []int32
+	kids  []int32
+	// parentOfKid maps a referencing row to the row it references, built
+	// on first use (re-checks are rare).
+	parentOfKid map[int32]int32
+	// defaults holds, per setPos, the default as text in the referencing
+	// column's type (nullText for NULL).
+	defaults []string
+	// defParent maps a referencing row to the row its defaulted key
+	// references, -1 when none exists; rows whose defaulted key has a
+	// NULL are absent.
+	defParent map[int32]int32
+	// dyn lists, per referenced row, the rows SET DEFAULT made reference
+	// it.
+	dyn map[int32][]int32
 	// fired is true once a deleted row fired this edge's trigger.
 	fired bool
 }
+
+// linkPair is one referenced row and one row referencing it.
+type linkPair struct{ p, k int32 }
 
 // own reports whether row i's current version was written by the
 // collecting transaction.
@@ -211,26 +236,15 @@ func (r *row) val(k int) string {
 	}
 }
 
-// joinKey joins the values at idx, reporting false when one is NULL (a
-// row with a NULL in a foreign key references nothing, MATCH SIMPLE or
-// FULL).
-func joinKey(r *row, idx []int) (string, bool) {
-	if len(idx) == 1 {
-		v := r.val(idx[0])
-		return v, v != nullText
-	}
-	var b strings.Builder
-	for i, k := range idx {
-		v := r.val(k)
-		if v == nullText {
-			return "", false
+// hasNull reports whether one of the values at idx is NULL: a key with
+// a NULL references nothing (MATCH SIMPLE or FULL).
+func (r *row) hasNull(idx []int) bool {
+	for _, k := range idx {
+		if r.val(k) == nullText {
+			return true
 		}
-		if i > 0 {
-			b.WriteString(keySep)
-		}
-		b.WriteString(v)
 	}
-	return b.String(), true
+	return false
 }
 
 // parseTID turns "(block,offset)" into block<<16 | offset; 0 when the text
