@@ -242,6 +242,21 @@ INSERT INTO x VALUES (1, 1, 1, 1), (2, 1, 1, NULL);`,
 		nulled:  map[string]int{"x": 1},
 	},
 	{
+		name: "the re-check of an INITIALLY DEFERRED key waits for COMMIT",
+		sql: `
+CREATE TABLE r (id int PRIMARY KEY);
+CREATE TABLE x (id int PRIMARY KEY, a int REFERENCES r ON DELETE SET NULL, b int REFERENCES r ON DELETE SET NULL, q int);
+CREATE TABLE q (id int PRIMARY KEY, r_id int REFERENCES r ON DELETE CASCADE);
+ALTER TABLE x ADD CONSTRAINT x_q FOREIGN KEY (q) REFERENCES q ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
+INSERT INTO r VALUES (1);
+INSERT INTO q VALUES (1, 1);
+INSERT INTO x VALUES (1, 1, 1, 1);`,
+		// As above, but the check of x_q runs at COMMIT, after q 1's
+		// cascade deleted x 1.
+		root:    Root{Table: tn("r"), Key: map[string]string{"id": "1"}},
+		deleted: map[string]int{"r": 1, "q": 1, "x": 1},
+	},
+	{
 		name: "three-table cycle of cascades",
 		sql: `
 CREATE TABLE a (id int PRIMARY KEY, c_id int);
