@@ -100,7 +100,7 @@ type purgeBatchJSON struct {
 	Seq    int               `json:"seq"`
 	Table  catalog.TableName `json:"table"`
 	Op     purge.Op          `json:"op"`
-	Depth  int               `json:"depth"`
+	Level  int               `json:"level"`
 	Rows   int               `json:"rows"`
 	Closed bool              `json:"closed"`
 }
@@ -124,7 +124,7 @@ func PurgePlan(w io.Writer, p *purge.BatchPlan, format string, st Style) error {
 		out := purgePlanJSON{Version: purgeVersion, DryRun: true, Rows: p.Rows, Batches: []purgeBatchJSON{}, Blockers: []explainBlockerJSON{},
 			Root: explainRootJSON{Schema: p.Root.Schema, Table: p.Root.Name, Key: keyMap(p.RootKeyColumns, p.RootKey)}}
 		for _, b := range p.Batches {
-			out.Batches = append(out.Batches, purgeBatchJSON{Seq: b.Seq, Table: b.Table, Op: b.Op, Depth: b.Depth, Rows: b.Rows, Closed: b.Closed})
+			out.Batches = append(out.Batches, purgeBatchJSON{Seq: b.Seq, Table: b.Table, Op: b.Op, Level: b.Level, Rows: b.Rows, Closed: b.Closed})
 		}
 		for _, b := range p.Blockers {
 			out.Blockers = append(out.Blockers, explainBlockerJSON{Schema: b.Table.Schema, Table: b.Table.Name, Constraint: b.Constraint, Key: keyMap(b.KeyColumns, b.Key), Reason: b.Reason})
