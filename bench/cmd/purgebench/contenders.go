@@ -33,6 +33,9 @@ type outcome struct {
 	// summary and batches are purge's own account, nil for the others.
 	summary *purge.Summary
 	batches []purge.BatchStats
+	// batchEnds is when each batch was reported, from the contender's
+	// start.
+	batchEnds []time.Duration
 }
 
 // phase is a named part of a contender's total time.

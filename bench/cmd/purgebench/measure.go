@@ -37,6 +37,8 @@ type result struct {
 	// contender; statements are the top of pg_stat_statements (-statements).
 	worst      string
 	statements []statement
+	// client is what the contender cost this process.
+	client clientCost
 	// load is the machine's 1-minute load average when the contender
 	// started and ended: on a shared 2-core machine, other processes'
 	// load shows in every figure.
@@ -142,12 +144,14 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 		}
 	}
 	r.load[0] = loadAverage()
+	clientBefore := readClientCost()
 	cs.tracer.take()
 	stopSampling := cs.sampler.watch(ctx, cs.contender.PgConn().PID(), writerPIDs)
 	start := b.now()
 	r.out, err = c.run(ctx, cs.contender)
 	end := b.now()
 	r.load[1] = loadAverage()
+	r.client = readClientCost().since(clientBefore)
 	stopSampling()
 	var samples []sample
 	var inserted map[string]int64
@@ -166,6 +170,7 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 	if r.server, err = cs.sampler.view(); err != nil {
 		return nil, err
 	}
+	r.client.heapPeak = r.server.heapPeak
 	r.idle = summarize(samples, idle)
 	r.during = summarize(samples, window{start, end})
 	r.writerErrs = writerErrs

@@ -31,7 +31,11 @@ func purgeContender(batch int) *contender {
 		inspected := time.Since(start)
 		out := &outcome{}
 		var batches []purge.BatchStats
-		opts := purge.Options{Batch: batch, OnBatch: func(s purge.BatchStats) { batches = append(batches, s) }}
+		var ends []time.Duration
+		opts := purge.Options{Batch: batch, OnBatch: func(s purge.BatchStats) {
+			batches = append(batches, s)
+			ends = append(ends, time.Since(start))
+		}}
 		root := explain.Root{Table: catalog.TableName{Schema: "public", Name: "users"}, Key: map[string]string{"id": strconv.Itoa(targetUser)}}
 		sum, err := purge.Run(ctx, conn, snap, root, opts)
 		if err != nil {
@@ -43,7 +47,7 @@ func purgeContender(batch int) *contender {
 		out.transactions = sum.Batches
 		out.longestReported = sum.LongestBatch
 		out.summary = sum
-		out.batches = batches
+		out.batches, out.batchEnds = batches, ends
 		out.phases = []phase{
 			{"catalog", inspected},
 			{fmt.Sprintf("collecting (%d rounds)", sum.Rounds), sum.Collecting},

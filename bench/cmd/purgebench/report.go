@@ -88,8 +88,9 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		if r.out.longestReported > 0 {
 			w.printf("%s, round 1: longest batch by its own account %s over %d transactions\n", c.name, dur(r.out.longestReported), r.out.transactions)
 		}
+		w.printf("%s, round 1, this process (the client): %s\n", c.name, r.client)
 		if len(r.out.batches) > 0 {
-			longestBatches(w, r.out.batches)
+			longestBatches(w, r.out.batches, r.out.batchEnds)
 		}
 	}
 	w.printf("\nwriter lock waits seen by the sampler (polls in which a writer waited on a lock, of all polls):\n")
@@ -132,7 +133,7 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 }
 
 // longestBatches prints purge's five longest batches and the closed one.
-func longestBatches(w *errWriter, bs []purge.BatchStats) {
+func longestBatches(w *errWriter, bs []purge.BatchStats, ends []time.Duration) {
 	s := slices.Clone(bs)
 	slices.SortStableFunc(s, func(a, b purge.BatchStats) int { return cmp.Compare(b.Duration, a.Duration) })
 	line := func(b purge.BatchStats) {
@@ -140,7 +141,8 @@ func longestBatches(w *errWriter, bs []purge.BatchStats) {
 		if b.Closed {
 			kind = "closed"
 		}
-		w.printf("    #%d round %d %s %s: %d rows (%d skipped), %s, %d retries\n", b.Seq, b.Round, kind, b.Table, b.Rows, b.Skipped, dur(b.Duration), b.Retries)
+		w.printf("    #%d round %d %s %s: %d rows (%d skipped), %s, %d retries, ended %s into the purge\n",
+			b.Seq, b.Round, kind, b.Table, b.Rows, b.Skipped, dur(b.Duration), b.Retries, dur(ends[b.Seq-1]))
 	}
 	w.printf("  longest batches:\n")
 	for _, b := range s[:min(5, len(s))] {

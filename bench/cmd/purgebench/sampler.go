@@ -44,11 +44,14 @@ type sampler struct {
 	waitEvents map[string]int // writer wait events seen, ×polls
 	// seen is every poll's view of each writer in a transaction.
 	seen []writerState
-	err  error
+	// heapPeak is the largest live heap of this process seen at a poll.
+	heapPeak uint64
+	err      error
 }
 
 // writerState is what one poll saw a writer's backend do.
 type writerState struct {
+	poll  int // the poll's number
 	at    time.Duration
 	pid   uint32
 	state string // active, idle in transaction, ...
@@ -62,7 +65,7 @@ func (s *sampler) watch(ctx context.Context, contender uint32, writers []uint32)
 	s.writers = map[uint32]bool{}
 	s.txs = map[time.Time]*serverTx{}
 	s.waitEvents = map[string]int{}
-	s.polls, s.lockWaits, s.err, s.seen = 0, 0, nil, nil
+	s.polls, s.lockWaits, s.err, s.seen, s.heapPeak = 0, 0, nil, nil, 0
 	pids := append([]uint32{contender}, writers...)
 	for _, w := range writers {
 		s.writers[w] = true
@@ -106,9 +109,11 @@ func (s *sampler) poll(ctx context.Context, pids []uint32) error {
 		state string
 	)
 	at := s.now()
+	heap := liveHeap()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.polls++
+	s.heapPeak = max(s.heapPeak, heap)
 	locked := false
 	_, err = pgx.ForEachRow(rows, []any{&pid, &start, &age, &wrote, &wait, &state}, func() error {
 		if pid == s.contender {
@@ -121,7 +126,7 @@ func (s *sampler) poll(ctx context.Context, pids []uint32) error {
 			tx.wrote = tx.wrote || wrote
 			return nil
 		}
-		s.seen = append(s.seen, writerState{at: at, pid: pid, state: state, wait: wait})
+		s.seen = append(s.seen, writerState{poll: s.polls, at: at, pid: pid, state: state, wait: wait})
 		if wait != "" {
 			s.waitEvents[wait]++
 			if strings.HasPrefix(wait, "Lock:") {
@@ -153,6 +158,7 @@ type serverView struct {
 	seen       []writerState
 	// longestLockWait is the longest lock wait of a writer, polled.
 	longestLockWait time.Duration
+	heapPeak        uint64
 }
 
 // longestLockWait is the longest run of consecutive polls that found one
@@ -161,8 +167,11 @@ type serverView struct {
 // lower bound of the wait, short by less than one poll interval at each
 // end. It separates the stalls the contender causes from those a busy
 // machine causes (a backend waiting for a CPU shows no wait event).
-func longestLockWait(seen []writerState, every time.Duration) time.Duration {
-	type run struct{ first, last time.Duration }
+func longestLockWait(seen []writerState) time.Duration {
+	type run struct {
+		first, last time.Duration
+		poll        int
+	}
 	open := map[uint32]*run{}
 	var longest time.Duration
 	for _, st := range seen { // in poll order
@@ -171,14 +180,14 @@ func longestLockWait(seen []writerState, every time.Duration) time.Duration {
 			delete(open, st.pid)
 			continue
 		}
-		if r != nil && st.at-r.last > 3*every {
-			r = nil // polls in between found it out of the lock
+		if r != nil && st.poll != r.poll+1 {
+			r = nil // a poll in between found it out of its transaction
 		}
 		if r == nil {
 			r = &run{first: st.at}
 			open[st.pid] = r
 		}
-		r.last = st.at
+		r.last, r.poll = st.at, st.poll
 		longest = max(longest, r.last-r.first)
 	}
 	return longest
@@ -189,7 +198,7 @@ func (s *sampler) view() (serverView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v := serverView{polls: s.polls, txs: len(s.txs), lockWaits: s.lockWaits, waitEvents: s.waitEvents, seen: s.seen,
-		longestLockWait: longestLockWait(s.seen, s.every)}
+		longestLockWait: longestLockWait(s.seen), heapPeak: s.heapPeak}
 	for _, tx := range s.txs {
 		v.longest = max(v.longest, tx.seenAge)
 		if tx.wrote {

@@ -48,16 +48,16 @@ func TestSummarize(t *testing.T) {
 func TestLongestLockWait(t *testing.T) {
 	ms := time.Millisecond
 	seen := []writerState{
-		{at: 0, pid: 1, wait: "Lock:transactionid"},
-		{at: 5 * ms, pid: 2, wait: "Lock:transactionid"},
-		{at: 5 * ms, pid: 1, wait: "Lock:transactionid"},
-		{at: 10 * ms, pid: 1, wait: "Lock:transactionid"},
-		{at: 10 * ms, pid: 2, wait: ""}, // pid 2 got through after one poll
-		{at: 15 * ms, pid: 1, wait: "LWLock:BufferContent"},
-		{at: 20 * ms, pid: 1, wait: "Lock:tuple"},
-		{at: 100 * ms, pid: 1, wait: "Lock:tuple"}, // not consecutive: polls in between missed it
+		{poll: 1, at: 0, pid: 1, wait: "Lock:transactionid"},
+		{poll: 2, at: 5 * ms, pid: 2, wait: "Lock:transactionid"},
+		{poll: 2, at: 5 * ms, pid: 1, wait: "Lock:transactionid"},
+		{poll: 3, at: 40 * ms, pid: 1, wait: "Lock:transactionid"}, // a late poll still continues the run
+		{poll: 3, at: 40 * ms, pid: 2, wait: ""},                   // pid 2 got through after one poll
+		{poll: 4, at: 45 * ms, pid: 1, wait: "LWLock:BufferContent"},
+		{poll: 5, at: 50 * ms, pid: 1, wait: "Lock:tuple"},
+		{poll: 7, at: 100 * ms, pid: 1, wait: "Lock:tuple"}, // poll 6 did not find it: a new run
 	}
-	if got := longestLockWait(seen, 5*ms); got != 10*ms {
-		t.Errorf("longestLockWait = %s, want 10ms (pid 1, polls at 0, 5 and 10 ms)", got)
+	if got := longestLockWait(seen); got != 40*ms {
+		t.Errorf("longestLockWait = %s, want 40ms (pid 1, polls 1 to 3)", got)
 	}
 }
