@@ -31,6 +31,9 @@ func TestChain(t *testing.T) {
 	d := newTestDB(t, blogSchema)
 	var batches []BatchStats
 	sum := purgeMatchesNative(t, d, rootKey("users", "2"), Options{Batch: 2, ArchivePath: archivePath(t), OnBatch: func(b BatchStats) { batches = append(batches, b) }})
+	if sum.Fallbacks != 0 {
+		t.Errorf("%d optimistic deletes fell back to locking with nobody else writing", sum.Fallbacks)
+	}
 	if len(batches) < 10 || sum.Batches != len(batches) {
 		t.Errorf("%d batches reported, summary says %d; want many batches of 2", len(batches), sum.Batches)
 	}

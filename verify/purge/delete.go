@@ -2,6 +2,7 @@ package purge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,7 +17,24 @@ import (
 // deleted and the keys of the rows it left because some row still
 // references them (worth another pass once that row is gone); rows gone
 // or out of the graph are dropped.
+//
+// It first tries the optimistic delete (see optimisticDelete), which is
+// what the schedule makes almost always succeed, and falls back to the
+// locking one when that rolls back.
 func (r *runner) deleteBatch(ctx context.Context, t *tableInfo, keys [][]string) (int, [][]string, error) {
+	if r.counters {
+		n, err := r.optimisticDelete(ctx, t, keys)
+		if !errors.Is(err, errFallback) {
+			return n, nil, err
+		}
+		r.sum.Fallbacks++
+	}
+	return r.lockingDelete(ctx, t, keys)
+}
+
+// lockingDelete is deleteBatch's careful path: lock the rows, check which
+// are still in the graph, find the references into them, delete the rest.
+func (r *runner) lockingDelete(ctx context.Context, t *tableInfo, keys [][]string) (int, [][]string, error) {
 	var left [][]string
 	deleted := 0
 	_, err := r.batch(ctx, t, OpDelete, false, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {

@@ -2,6 +2,7 @@ package purge
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,9 @@ type tableInfo struct {
 	// refs are every foreign key PostgreSQL enforces into this table: a
 	// row is deleted only when none of them finds a referencing row.
 	refs []*catalog.ForeignKey
+	// referencing lists the other tables of refs, quoted: where an
+	// optimistic delete looks for changes it did not expect.
+	referencing []string
 	// cascadeIn are the graph's cascading edges out of this table into
 	// deleted tables: a row is still in the graph while one of them
 	// points at a collected row. setIn are its SET NULL / SET DEFAULT
@@ -99,6 +103,9 @@ func newModel(snap *catalog.Snapshot, root catalog.TableName, through []catalog.
 		fk := &snap.ForeignKeys[i]
 		if t := m.tables[fk.RefTableName()]; t != nil {
 			t.refs = append(t.refs, fk)
+			if c := fk.TableName(); c != t.name && !slices.Contains(t.referencing, c.Quoted()) {
+				t.referencing = append(t.referencing, c.Quoted())
+			}
 		}
 	}
 	return m, nil

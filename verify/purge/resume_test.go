@@ -125,7 +125,7 @@ func TestChildAddedDuringPurge(t *testing.T) {
 	path := archivePath(t)
 	other := synthdata.Connect(t, d.dsn)
 	added := false
-	_, err := Run(context.Background(), d.conn, d.snapshot(), root, Options{Batch: 2, ArchivePath: path, OnBatch: func(b BatchStats) {
+	sum, err := Run(context.Background(), d.conn, d.snapshot(), root, Options{Batch: 2, ArchivePath: path, OnBatch: func(b BatchStats) {
 		if b.Table == tbl("comments") && !added {
 			added = true
 			if _, err := other.Exec(context.Background(), "INSERT INTO comments VALUES (1000, 9, 1, 'late')"); err != nil {
@@ -148,6 +148,9 @@ func TestChildAddedDuringPurge(t *testing.T) {
 	}
 	if late != 1 {
 		t.Errorf("the late comment is archived %d times", late)
+	}
+	if sum.Fallbacks == 0 {
+		t.Errorf("deleting the late comment's post took no fallback: %+v", sum)
 	}
 	checkArchive(t, rest, want)
 	if got := d.contents(); fmt.Sprint(got) != fmt.Sprint(want.After) {

@@ -31,9 +31,12 @@ type runner struct {
 	// collection found deleted: a row stays in the graph while it
 	// references one of them.
 	deleted map[catalog.TableName]map[string]struct{}
-	round   int
-	done    int64
-	total   int64
+	// counters is true when the server keeps per-transaction statistics
+	// counters (track_counts), which optimistic deletes rely on.
+	counters bool
+	round    int
+	done     int64
+	total    int64
 }
 
 // Run purges the root row's graph: see the package documentation for how.
@@ -140,6 +143,11 @@ func (r *runner) collect(ctx context.Context) (*round, error) {
 		return nil, fmt.Errorf("beginning collection: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	if r.round <= 1 {
+		if err := tx.QueryRow(ctx, "SELECT current_setting('track_counts')::bool").Scan(&r.counters); err != nil {
+			return nil, fmt.Errorf("reading track_counts: %w", err)
+		}
+	}
 	res, err := explain.Collect(ctx, tx, r.m.plan, r.m.g, r.root, explain.Options{})
 	if errors.Is(err, explain.ErrNoRootRow) {
 		return nil, fmt.Errorf("%w: %w", ErrRootNotFound, err)

@@ -71,6 +71,10 @@ type Summary struct {
 	// Retries counts batch attempts that failed on a lock timeout or a
 	// deadlock and were retried.
 	Retries int
+	// Fallbacks counts delete batches whose optimistic delete rolled back
+	// (a row referenced them, or one had left the graph) and that were
+	// redone on the locking path.
+	Fallbacks int
 	// Skipped counts row visits that changed nothing because the row was
 	// still referenced, gone or no longer in the graph (the same row may
 	// count more than once).

@@ -74,16 +74,17 @@ func (r *runner) inTx(ctx context.Context, fn batchFunc) (*outcome, int, time.Du
 
 // attempt is one try of a batch.
 func (r *runner) attempt(ctx context.Context, fn batchFunc) (*outcome, error) {
-	tx, err := r.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	// One round trip: deferred constraints are checked at the end of
+	// each statement, so a batch a deferred NO ACTION key refuses fails
+	// before its archive lines are written.
+	begin := fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = %d; SET CONSTRAINTS ALL IMMEDIATE", r.lockTimeoutMS())
+	tx, err := r.conn.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
 	if err != nil {
 		return nil, fmt.Errorf("beginning a batch: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	if r.archive != nil {
 		defer r.archive.discard()
-	}
-	if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", r.lockTimeoutMS())); err != nil {
-		return nil, fmt.Errorf("setting lock_timeout: %w", err)
 	}
 	out, err := fn(ctx, tx)
 	if err != nil {
