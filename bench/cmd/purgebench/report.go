@@ -46,12 +46,12 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "contender\ttotal\t÷ native\tlongest tx\tlongest write tx\tlongest tx (server)\ttransactions\twriter idle p99\tidle max\twriter p99\twriter max\tlongest lock wait\trows deleted\t")
+	fmt.Fprintln(tw, "contender\ttotal\t÷ native\tlongest tx\tlongest write tx\tlongest tx (server)\ttransactions\twriter idle tx/s\tidle p99\tidle max\twriter tx/s\twriter p99\twriter max\tlongest lock wait\trows deleted\t")
 	for _, c := range cs {
 		s := summarizeContender(byC[c], byC[native])
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.name, dur(s.total), s.ratioText(),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.name, dur(s.total), s.ratioText(),
 			dur(s.longest), dur(s.longestWrite), dur(s.longestServer), thousands(int64(s.transactions)),
-			dur(s.idleP99), dur(s.idleMax), dur(s.p99), dur(s.writerMax), dur(s.lockWait), thousands(s.deleted))
+			thousands(int64(s.idleRate+0.5)), dur(s.idleP99), dur(s.idleMax), thousands(int64(s.rate+0.5)), dur(s.p99), dur(s.writerMax), dur(s.lockWait), thousands(s.deleted))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -63,7 +63,8 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		"now() - xact_start, polled every "+cfg.sampleEvery.String()+" (a lower bound, short by less than one poll);\n"+
 		"writer: latency of the writer's transactions, alone for "+cfg.idle.String()+" before (idle p99, median over rounds;\n"+
 		"idle max, worst over rounds: what the machine does without a contender) and in flight while the contender\n"+
-		"ran (p99, median over rounds; max, worst over rounds); longest lock wait: the longest run of polls that found\n"+
+		"ran (p99, median over rounds; max, worst over rounds); tx/s: the writer's committed transactions per second\n"+
+		"(medians): a contender that blocks the writer also frees the CPU it would use; longest lock wait: the longest run of polls that found\n"+
 		"one writer waiting on a lock (worst over rounds), the part of its latency the contender's locks caused.\n")
 
 	if cfg.rounds > 1 && native != nil {
@@ -160,6 +161,7 @@ type contenderSummary struct {
 	longestServerWrite                          time.Duration
 	idleP99, idleMax, p99, writerMax, lockWait  time.Duration
 	ratio                                       float64 // 0 without native
+	idleRate, rate                              float64 // writer transactions per second, medians
 	transactions                                int
 	deleted                                     int64
 	longestIsRead                               bool
@@ -178,8 +180,10 @@ func (s contenderSummary) ratioText() string {
 func summarizeContender(rs, native []*result) contenderSummary {
 	var s contenderSummary
 	var totals, idle, p99 []time.Duration
-	var ratios []float64
+	var ratios, idleRates, rates []float64
 	for i, r := range rs {
+		idleRates = append(idleRates, r.idle.PerSecond)
+		rates = append(rates, r.during.PerSecond)
 		totals = append(totals, r.total)
 		idle = append(idle, r.idle.P99)
 		p99 = append(p99, r.during.P99)
@@ -200,14 +204,21 @@ func summarizeContender(rs, native []*result) contenderSummary {
 		}
 	}
 	s.total, s.idleP99, s.p99 = median(totals), median(idle), median(p99)
-	if len(ratios) > 0 {
-		slices.Sort(ratios)
-		s.ratio = ratios[len(ratios)/2]
-		if len(ratios)%2 == 0 {
-			s.ratio = (ratios[len(ratios)/2-1] + ratios[len(ratios)/2]) / 2
-		}
-	}
+	s.ratio, s.idleRate, s.rate = medianFloat(ratios), medianFloat(idleRates), medianFloat(rates)
 	return s
+}
+
+// medianFloat is the median of fs, 0 for none.
+func medianFloat(fs []float64) float64 {
+	if len(fs) == 0 {
+		return 0
+	}
+	s := slices.Clone(fs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // verdict prints PASS or MISS for each target.
