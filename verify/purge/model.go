@@ -216,6 +216,21 @@ func joinParent(e edgeRef, ca, pa string) string {
 	return fmt.Sprintf(" LEFT JOIN %s AS %s ON %s", e.parent.quoted, pa, strings.Join(conds, " AND "))
 }
 
+// splitKey is the inverse of keyString for a key of n columns.
+func splitKey(s string, n int) []string {
+	if n == 1 {
+		return []string{s}
+	}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		i := strings.IndexByte(s, ':')
+		l, _ := strconv.Atoi(s[:i])
+		out = append(out, s[i+1:i+1+l])
+		s = s[i+1+l:]
+	}
+	return out
+}
+
 // keyString turns a key into a map key; values are length-prefixed so
 // that no value can run into the next.
 func keyString(vals []string) string {

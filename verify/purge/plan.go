@@ -35,10 +35,14 @@ type PlannedBatch struct {
 	// Closed is the final batch: Keys are the root row's; Rows counts every
 	// row still left for it (the whole graph when it fits in one batch).
 	Closed bool
-	// Level orders delete batches: rows of a level are referenced only by
-	// rows of lower levels, or by rows of the same table and level that
-	// come earlier (in the same or an earlier batch).
-	Level      int
+	// Level is the rank of a delete batch's table in the order tables are
+	// deleted in, referencing tables first; tables that reference each
+	// other in a cycle share a level, and their rows go by Depth.
+	Level int
+	// Depth orders the rows within such a cycle of tables: a row comes
+	// after the rows referencing it, one depth later when they are of
+	// another table; 0 otherwise.
+	Depth      int
 	KeyColumns []string
 	Keys       [][]string
 	Rows       int
@@ -110,11 +114,13 @@ func resultRows(res *explain.Result) int64 {
 	return n
 }
 
-// item is one row waiting for a delete batch: its level and its place in
-// the topological order (see schedule).
+// item is one row waiting for a delete batch: its table group's rank,
+// its level within the group and its place in the group's topological
+// order (see schedule).
 type item struct {
 	table *tableInfo
 	level int
+	depth int
 	seq   int32
 	key   []string
 }
@@ -145,13 +151,13 @@ func (r *runner) planRound(rd *round) []PlannedBatch {
 }
 
 // deleteBatches cuts scheduled rows, in their order, into batches of one
-// table and level.
+// table, level and depth.
 func (r *runner) deleteBatches(items []item) []PlannedBatch {
 	var out []PlannedBatch
 	for _, it := range items {
 		n := len(out)
-		if n == 0 || out[n-1].Table != it.table.name || out[n-1].Level != it.level || out[n-1].Rows == r.opts.Batch {
-			out = append(out, PlannedBatch{Table: it.table.name, Op: OpDelete, Level: it.level, KeyColumns: it.table.keyCols})
+		if n == 0 || out[n-1].Table != it.table.name || out[n-1].Level != it.level || out[n-1].Depth != it.depth || out[n-1].Rows == r.opts.Batch {
+			out = append(out, PlannedBatch{Table: it.table.name, Op: OpDelete, Level: it.level, Depth: it.depth, KeyColumns: it.table.keyCols})
 			n++
 		}
 		out[n-1].Keys = append(out[n-1].Keys, it.key)

@@ -243,7 +243,7 @@ func leftItems(t *tableInfo, b PlannedBatch, left [][]string) []item {
 	}
 	out := make([]item, len(left))
 	for i, k := range left {
-		out[i] = item{table: t, level: b.Level, seq: at[keyString(k)], key: k}
+		out[i] = item{table: t, level: b.Level, depth: b.Depth, seq: at[keyString(k)], key: k}
 	}
 	return out
 }
