@@ -64,6 +64,7 @@ func (r *runner) closed(ctx context.Context, limit int64) (bool, error) {
 		if len(rootRows) == 0 {
 			return nil, fmt.Errorf("%w: %s", ErrRootNotFound, t.name)
 		}
+		locked[t.name] = map[string][]byte{keyString(rootRows[0].key): rootRows[0].image}
 		var res *explain.Result
 		for i := 0; ; i++ {
 			if i == maxClosedCollections {
@@ -90,6 +91,9 @@ func (r *runner) closed(ctx context.Context, limit int64) (bool, error) {
 			if limit > 0 && resultRows(res) > limit {
 				return nil, errTooBig
 			}
+			// Nothing can attach to locked rows: once a collection finds
+			// only rows already locked (the root row alone, typically),
+			// it is final.
 			if added == 0 {
 				break
 			}

@@ -7,32 +7,39 @@
 //
 // A purge works in rounds. Each round collects the root row's current
 // graph with explain.Collect (one read-only REPEATABLE READ transaction,
-// which takes no row locks) and, in the same snapshot, reads which
-// deleted row references which, to order the deletes. Then it changes the
-// graph in batches of at most Options.Batch rows of one table:
+// which takes no row locks) and orders the rows to delete children first:
+// tables in topological order of the foreign keys among them, and, within
+// tables that reference each other (or themselves) in a cycle, rows in
+// topological order of their references, read in the same snapshot. Then
+// it changes the graph in batches of at most Options.Batch rows of one
+// table, each its own READ COMMITTED transaction:
 //
 //  1. SET NULL / SET DEFAULT rows first: each batch locks its rows, checks
 //     which of their foreign keys still point at a collected row, and
 //     applies exactly those foreign keys' actions as an UPDATE.
-//  2. Deleted rows children first: by level (a row comes after every row
-//     referencing it), one table at a time, a self-referencing subtree
-//     in one batch. Each batch locks its rows FOR UPDATE (so no new row
-//     can start referencing them), keeps those that still reference a
-//     collected row through a cascading foreign key, then, in a new
-//     statement, finds the rows still referenced from outside the batch
-//     (through any foreign key PostgreSQL enforces) and the rows of the
-//     batch those reference; it deletes the others by primary-key list in
-//     one statement. So PostgreSQL's own ON DELETE actions never remove
-//     or change a row purge has not locked and archived. Rows a batch
-//     leaves (a row referencing them appeared meanwhile) are tried again
-//     in later passes while the passes make progress.
-//  3. When what remains fits in one batch, or what remains only
-//     references itself (cycles of rows, and the rows above them), a
-//     final closed batch locks the root row, collects the rest of the
-//     graph inside the transaction, locks it and collects again until
-//     nothing new appears, and deletes it all in one statement (one
-//     data-modifying CTE per table), the root row with it. PostgreSQL's
-//     own actions then null and default exactly the rows collected.
+//  2. Deleted rows, children first. A batch first tries an optimistic
+//     delete: one DELETE by primary-key list returning each row's image
+//     and the parents it points at, between two reads of the
+//     transaction's statistics counters. If PostgreSQL's own ON DELETE
+//     actions changed any other row (a row was added since the collection
+//     and references the batch), a NO ACTION key refused, or a row no
+//     longer points into the graph, the batch rolls back before anything
+//     is archived or committed and runs on the locking path: lock the
+//     rows FOR UPDATE (so no new row can start referencing them), keep
+//     those still in the graph, find in a new statement the rows still
+//     referenced from outside the batch (and the rows of the batch those
+//     reference), delete the others. Either way PostgreSQL's actions
+//     never remove or change a row purge has not archived. Rows the
+//     locking path leaves are tried again in later passes while the
+//     passes make progress. Without track_counts, only the locking path
+//     runs.
+//  3. The root row, rows in cycles of references and the rows they
+//     reference wait for a final closed batch, which also runs when what
+//     remains fits in one batch: it locks the root row, collects the rest
+//     of the graph inside the transaction, locks it and collects again
+//     until nothing new appears, and deletes it all in one statement (one
+//     data-modifying CTE per table). PostgreSQL's own actions then null
+//     and default exactly the rows collected.
 //
 // The root row is deleted last, so an interrupted purge (cancelled,
 // killed, connection lost) re-run with the same arguments collects the
