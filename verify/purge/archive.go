@@ -77,7 +77,7 @@ func openArchive(opts Options) (*archive, error) {
 	case opts.ArchivePath == "":
 		return nil, nil
 	}
-	f, err := os.OpenFile(opts.ArchivePath, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(opts.ArchivePath, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("opening archive: %w", err)
 	}

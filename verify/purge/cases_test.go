@@ -307,3 +307,14 @@ func TestKeyString(t *testing.T) {
 		t.Error("two keys share a string")
 	}
 }
+
+func TestValidate(t *testing.T) {
+	for _, o := range []Options{{Batch: -1}, {MaxRate: -1}, {Retries: -1}, {ArchivePath: "x", Archive: &failingSync{}}} {
+		if err := o.Validate(); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%+v: %v, want ErrInvalidOptions", o, err)
+		}
+	}
+	if err := (Options{}).Validate(); err != nil {
+		t.Errorf("zero options: %v", err)
+	}
+}
