@@ -63,14 +63,11 @@ func (d *decoder) exception(n *yaml.Node, path string, names []string) (Exceptio
 		}
 		switch f.key {
 		case "constraint":
-			parts, err := constraintParts(s)
+			folded, typed, err := d.constraintRef(f.value, fpath, s, "public.audit_log.audit_log_user_id_fkey", `public."User"."User_teamId_fkey"`)
 			if err != nil {
-				return e, d.errorf(f.value, fpath, "invalid constraint %q: %s; e.g. %s or %s", s,
-					err.(*ConstraintRefError).Reason, "public.audit_log.audit_log_user_id_fkey", `public."User"."User_teamId_fkey"`)
+				return e, err
 			}
-			e.Constraint = s
-			e.Key = foldedKey(parts)
-			e.typed = typedKey(parts)
+			e.Constraint, e.Key, e.typed = s, folded, typed
 		case "rule":
 			if !contains(names, s) {
 				return e, d.errorf(f.value, fpath, "no rule or lint named %q%s", s, didYouMean(s, names))
@@ -129,6 +126,18 @@ func (e *Exception) keys() (folded, typed catalog.ConstraintKey, ok bool) {
 		return folded, typed, false
 	}
 	return foldedKey(parts), typedKey(parts), true
+}
+
+// constraintRef reads a schema.table.constraint value, returning it as
+// PostgreSQL folds it and as typed; a malformed one is an error at n that
+// shows the examples.
+func (d *decoder) constraintRef(n *yaml.Node, path, s string, examples ...string) (folded, typed catalog.ConstraintKey, err error) {
+	parts, perr := constraintParts(s)
+	if perr != nil {
+		return folded, typed, d.errorf(n, path, "invalid constraint %q: %s; e.g. %s", s,
+			perr.(*ConstraintRefError).Reason, strings.Join(examples, " or "))
+	}
+	return foldedKey(parts), typedKey(parts), nil
 }
 
 func contains(list []string, s string) bool {

@@ -88,12 +88,11 @@ func (d *decoder) purgeThrough(n *yaml.Node, path string) (PurgeThrough, error) 
 		}
 		switch f.key {
 		case "constraint":
-			parts, err := constraintParts(s)
+			folded, typed, err := d.constraintRef(f.value, fpath, s, "public.audit_log.audit_log_user_id_fkey")
 			if err != nil {
-				return t, d.errorf(f.value, fpath, "invalid constraint %q: %s; e.g. %s", s,
-					err.(*ConstraintRefError).Reason, "public.audit_log.audit_log_user_id_fkey")
+				return t, err
 			}
-			t.Constraint, t.Key, t.typed = s, foldedKey(parts), typedKey(parts)
+			t.Constraint, t.Key, t.typed = s, folded, typed
 		case "reason":
 			if strings.TrimSpace(s) == "" {
 				return t, d.errorf(f.value, fpath, "empty reason (say why purge may delete these rows)")
