@@ -33,7 +33,7 @@ Exit status: 0 the delete would succeed, 1 it would be blocked, 2 bad input.`,
 				return err
 			}
 			ctx := cmd.Context()
-			o, err := openRow(ctx, cmd, &db, &row, nil)
+			o, err := openRow(ctx, cmd, &db, &row)
 			if err != nil {
 				return err
 			}

@@ -95,7 +95,7 @@ func runPurge(cmd *cobra.Command, db *dbFlags, row *rowFlags, f *purgeFlags) err
 		return err
 	}
 	ctx := cmd.Context()
-	o, err := openRow(ctx, cmd, db, row, nil)
+	o, err := openRow(ctx, cmd, db, row)
 	if err != nil {
 		return err
 	}

@@ -48,10 +48,9 @@ type opened struct {
 	root   explain.Root
 }
 
-// openRow connects, inspects, resolves the root table and builds its
-// graph; adjust, when set, may replace the snapshot before the graph is
-// built (purge's --through). The caller closes o.target.
-func openRow(ctx context.Context, cmd *cobra.Command, db *dbFlags, f *rowFlags, adjust func(*catalog.Snapshot) (*catalog.Snapshot, error)) (*opened, error) {
+// openRow connects, inspects, resolves the root table, reads the key and
+// builds the graph. The caller closes o.target.
+func openRow(ctx context.Context, cmd *cobra.Command, db *dbFlags, f *rowFlags) (*opened, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
@@ -60,14 +59,14 @@ func openRow(ctx context.Context, cmd *cobra.Command, db *dbFlags, f *rowFlags, 
 		return nil, err
 	}
 	o := &opened{target: t}
-	if err := o.load(ctx, f, adjust); err != nil {
+	if err := o.load(ctx, f); err != nil {
 		t.Close()
 		return nil, err
 	}
 	return o, nil
 }
 
-func (o *opened) load(ctx context.Context, f *rowFlags, adjust func(*catalog.Snapshot) (*catalog.Snapshot, error)) error {
+func (o *opened) load(ctx context.Context, f *rowFlags) error {
 	snap, err := o.target.Inspect(ctx)
 	if err != nil {
 		return err
@@ -79,11 +78,6 @@ func (o *opened) load(ctx context.Context, f *rowFlags, adjust func(*catalog.Sna
 	root := explain.Root{Table: name, Where: f.where}
 	if f.key != "" {
 		if root.Key, err = parseKey(snap.Table(name), f.key); err != nil {
-			return err
-		}
-	}
-	if adjust != nil {
-		if snap, err = adjust(snap); err != nil {
 			return err
 		}
 	}
