@@ -40,6 +40,9 @@ type tableInfo struct {
 	// referencing lists the other tables of refs, quoted: where an
 	// optimistic delete looks for changes it did not expect.
 	referencing []string
+	// ownRels and otherRels are the relation OIDs of the table and of the
+	// referencing tables, partitions included, resolved on first use.
+	ownRels, otherRels []uint32
 	// cascadeIn are the graph's cascading edges out of this table into
 	// deleted tables: a row is still in the graph while one of them
 	// points at a collected row. setIn are its SET NULL / SET DEFAULT

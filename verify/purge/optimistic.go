@@ -44,10 +44,13 @@ func (r *runner) optimisticDelete(ctx context.Context, t *tableInfo, keys [][]st
 	deleted := 0
 	_, err := r.batch(ctx, t, OpDelete, false, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
 		deleted = 0
+		if err := resolveRelations(ctx, tx, t); err != nil {
+			return nil, err
+		}
 		b := &pgx.Batch{}
-		b.Queue(countersSQL, t.quoted, t.referencing)
+		b.Queue(countersSQL, t.ownRels, t.otherRels)
 		b.Queue(r.optimisticSQL(t), t.keyArgs(keys)...)
-		b.Queue(countersSQL, t.quoted, t.referencing)
+		b.Queue(countersSQL, t.ownRels, t.otherRels)
 		res := tx.SendBatch(ctx, b)
 		defer res.Close()
 		var before counters
@@ -130,18 +133,33 @@ func refusedToFallback(err error) error {
 type counters struct{ own, ownUpdated, others int64 }
 
 // countersSQL reads the current transaction's counters: rows deleted and
-// updated in $1, and rows deleted or updated in the tables of $2 (the
-// tables referencing it). A partitioned table counts through its
-// partitions (pg_partition_tree lists them, and nothing for a table that
-// is not partitioned).
-const countersSQL = `WITH own(r) AS (SELECT $1::text::regclass),
-  own_rels(r) AS (SELECT r FROM own UNION SELECT p.relid FROM own, pg_partition_tree(own.r) AS p),
-  other(r) AS (SELECT name::regclass FROM unnest($2::text[]) AS c(name)),
-  other_rels(r) AS (SELECT r FROM other UNION SELECT p.relid FROM other, pg_partition_tree(other.r) AS p)
-SELECT
-  (SELECT coalesce(sum(pg_stat_get_xact_tuples_deleted(r)), 0) FROM own_rels)::bigint,
-  (SELECT coalesce(sum(pg_stat_get_xact_tuples_updated(r)), 0) FROM own_rels)::bigint,
-  (SELECT coalesce(sum(pg_stat_get_xact_tuples_deleted(r) + pg_stat_get_xact_tuples_updated(r)), 0) FROM other_rels)::bigint`
+// updated in the relations $1 (a table and its partitions), and rows
+// deleted or updated in the relations $2 (the tables referencing it and
+// their partitions).
+const countersSQL = `SELECT
+  (SELECT coalesce(sum(pg_stat_get_xact_tuples_deleted(r)), 0) FROM unnest($1::oid[]) AS r)::bigint,
+  (SELECT coalesce(sum(pg_stat_get_xact_tuples_updated(r)), 0) FROM unnest($1::oid[]) AS r)::bigint,
+  (SELECT coalesce(sum(pg_stat_get_xact_tuples_deleted(r) + pg_stat_get_xact_tuples_updated(r)), 0) FROM unnest($2::oid[]) AS r)::bigint`
+
+// relationsSQL resolves a table ($1) and the tables referencing it ($2),
+// with their partitions, to the relation OIDs countersSQL reads.
+// pg_partition_tree lists the partitions of a partitioned table, and
+// nothing for a table that is not partitioned.
+const relationsSQL = `SELECT
+  ARRAY(SELECT $1::text::regclass::oid UNION SELECT p.relid::oid FROM pg_partition_tree($1::text::regclass) AS p),
+  ARRAY(SELECT c.name::regclass::oid FROM unnest($2::text[]) AS c(name)
+        UNION SELECT p.relid::oid FROM unnest($2::text[]) AS c(name), pg_partition_tree(c.name::regclass) AS p)`
+
+// resolveRelations fills t.ownRels and t.otherRels the first time.
+func resolveRelations(ctx context.Context, tx pgx.Tx, t *tableInfo) error {
+	if t.ownRels != nil {
+		return nil
+	}
+	if err := tx.QueryRow(ctx, relationsSQL, t.quoted, t.referencing).Scan(&t.ownRels, &t.otherRels); err != nil {
+		return fmt.Errorf("resolving the relations of %s: %w", t.name, err)
+	}
+	return nil
+}
 
 // optimisticSQL deletes the rows of t keyed by $1.., returning each row's
 // key, its image when there is an archive, and for each cascading edge
