@@ -39,7 +39,7 @@ func (r *runner) schedule(ctx context.Context, tx pgx.Tx, res *explain.Result) (
 	rootKey := keyString(res.RootKey)
 	held := map[catalog.TableName]map[string]bool{res.Root: {rootKey: true}}
 	seeds := map[*tableInfo][][]string{r.m.tables[res.Root]: {res.RootKey}}
-	var all []item
+	all := make([]item, 0, resultRows(res))
 	for gi, g := range groups {
 		placed, err := r.groupOrder(ctx, tx, g)
 		if err != nil {
@@ -61,8 +61,9 @@ func (r *runner) schedule(ctx context.Context, tx pgx.Tx, res *explain.Result) (
 	if err := r.holdReferenced(ctx, tx, seeds, held); err != nil {
 		return nil, 0, err
 	}
+	items = make([]item, 0, len(all))
 	for _, p := range all {
-		if !held[p.table.name][keyString(p.key)] {
+		if h := held[p.table.name]; h == nil || !h[keyString(p.key)] {
 			items = append(items, p)
 		}
 	}
@@ -70,15 +71,23 @@ func (r *runner) schedule(ctx context.Context, tx pgx.Tx, res *explain.Result) (
 		stuck += len(keys)
 	}
 	stuck-- // the root row
+	// Tables are numbered in name order so that the sort compares ints.
+	ord := map[*tableInfo]int{}
+	for _, tr := range res.Tables {
+		ord[r.m.tables[tr.Table]] = len(ord)
+	}
+	for i := range items {
+		items[i].tord = ord[items[i].table]
+	}
 	sort.Slice(items, func(i, j int) bool {
-		a, b := items[i], items[j]
+		a, b := &items[i], &items[j]
 		switch {
 		case a.level != b.level:
 			return a.level < b.level
 		case a.depth != b.depth:
 			return a.depth < b.depth
-		case a.table != b.table:
-			return a.table.name.Less(b.table.name)
+		case a.tord != b.tord:
+			return a.tord < b.tord
 		}
 		return a.seq < b.seq
 	})
@@ -169,25 +178,35 @@ func (r *runner) tableGroups(res *explain.Result) []group {
 // (seq, -1 for rows in or above a cycle of references). A group that
 // cannot reference itself needs no reading: its rows keep their order.
 func (r *runner) groupOrder(ctx context.Context, tx pgx.Tx, g group) ([]item, error) {
-	var placed []item
-	at := map[catalog.TableName]map[string]int32{}
+	n := 0
+	in := map[catalog.TableName]bool{}
 	for ti, t := range g.tables {
-		m := make(map[string]int32, len(g.rows[ti]))
+		n += len(g.rows[ti])
+		in[t.name] = true
+	}
+	placed := make([]item, 0, n)
+	for ti, t := range g.tables {
 		for i, row := range g.rows[ti] {
-			m[keyString(row.Key)] = int32(len(placed))
 			placed = append(placed, item{table: t, seq: int32(i), key: row.Key})
 		}
-		at[t.name] = m
 	}
 	var fks []*catalog.ForeignKey
 	for i := range r.m.snap.ForeignKeys {
 		fk := &r.m.snap.ForeignKeys[i]
-		if at[fk.TableName()] != nil && at[fk.RefTableName()] != nil {
+		if in[fk.TableName()] && in[fk.RefTableName()] {
 			fks = append(fks, fk)
 		}
 	}
 	if len(fks) == 0 {
 		return placed, nil
+	}
+	at := map[catalog.TableName]map[string]int32{}
+	for i := range placed {
+		t := placed[i].table.name
+		if at[t] == nil {
+			at[t] = map[string]int32{}
+		}
+		at[t][keyString(placed[i].key)] = int32(i)
 	}
 	// parents[c] lists the rows c references; pending[p] counts the rows
 	// referencing p not yet placed.

@@ -75,7 +75,7 @@ func Plan(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.R
 	if p.Rows > int64(opts.Batch) {
 		p.Batches = r.planRound(rd)
 	}
-	p.Batches = append(p.Batches, PlannedBatch{Table: res.Root, Op: OpDelete, Closed: true, KeyColumns: res.RootKeyColumns, Keys: [][]string{res.RootKey}, Rows: 1})
+	p.Batches = append(p.Batches, PlannedBatch{Table: res.Root, Op: OpDelete, Closed: true, KeyColumns: res.RootKeyColumns, Keys: [][]string{res.RootKey}, Rows: 1 + rd.stuck})
 	if len(p.Batches) == 1 {
 		p.Batches[0].Rows = int(p.Rows)
 	}
@@ -122,7 +122,9 @@ type item struct {
 	level int
 	depth int
 	seq   int32
-	key   []string
+	// tord numbers the tables in name order, for sorting.
+	tord int
+	key  []string
 }
 
 // planRound splits one collection into batches: updates per table, then
