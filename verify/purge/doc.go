@@ -74,7 +74,9 @@
 // large cycle makes that one transaction large. Rows changed by user
 // triggers are not archived (the graph does not model triggers; an
 // optimistic delete that sees such changes falls back to the locking
-// path, which does not see them). Tables without a primary
+// path, which does not see them), and neither are rows of schemas the
+// snapshot left out that reference the graph: inspect every schema whose
+// tables may reference it. Tables without a primary
 // key are addressed by ctid, which is not unique across the partitions
 // of a partitioned table. Each collection is one read-only transaction:
 // for a million-row graph it lasts seconds; it takes no row locks and

@@ -76,7 +76,8 @@ func TestCrashBetweenArchiveAndCommit(t *testing.T) {
 			if err == nil || sum.Done || sum.Batches != at-1 {
 				t.Fatalf("crashed run: %v, %+v; want an error after %d batches", err, sum, at-1)
 			}
-			if len(readArchive(t, path)) == 0 {
+			before := readArchive(t, path)
+			if len(before) == 0 {
 				t.Fatal("the crashed batch archived nothing")
 			}
 			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
@@ -91,6 +92,11 @@ func TestCrashBetweenArchiveAndCommit(t *testing.T) {
 			}
 			if sum.ArchiveDuplicates == 0 {
 				t.Errorf("resumed run found no row already archived: %+v", sum)
+			}
+			// The resumed run numbers its batches after the archive's.
+			after := readArchive(t, path)
+			if last := before[len(before)-1].Batch; after[len(before)].Batch <= last {
+				t.Errorf("resumed run's first batch is %d, not after %d", after[len(before)].Batch, last)
 			}
 			checkEnd(t, d, want, path)
 		})
