@@ -28,11 +28,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"maps"
 	"os"
-	"slices"
-	"strings"
 	"time"
+
+	"github.com/ondelete/ondelete/bench/internal/benchfmt"
 )
 
 // config is the parsed command line.
@@ -51,7 +50,7 @@ type config struct {
 	maxAttempts int
 	seed        uint64
 	sampleEvery time.Duration
-	settings    settingsFlag
+	settings    benchfmt.Settings
 }
 
 // Phase selections of -only.
@@ -95,7 +94,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.IntVar(&cfg.maxAttempts, "max-attempts", 20, "attempts per statement before the online plan gives up")
 	fs.Uint64Var(&cfg.seed, "seed", 5, "seed of the writers' random choices")
 	fs.DurationVar(&cfg.sampleEvery, "sample-waits", 10*time.Millisecond, "poll pg_stat_activity for the writers' wait events this often (0: don't)")
-	cfg.settings = settingsFlag{}
+	cfg.settings = benchfmt.Settings{}
 	fs.Var(cfg.settings, "set", "server setting name=value for the throwaway server (repeatable), e.g. -set shared_buffers=1GB")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -135,25 +134,4 @@ func parseFlags(args []string) (*config, error) {
 		return nil, fmt.Errorf("-only is %q, want both, naive or online", cfg.only)
 	}
 	return cfg, nil
-}
-
-// settingsFlag collects -set name=value pairs.
-type settingsFlag map[string]string
-
-func (f settingsFlag) String() string {
-	names := slices.Sorted(maps.Keys(f))
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = n + "=" + f[n]
-	}
-	return strings.Join(parts, " ")
-}
-
-func (f settingsFlag) Set(v string) error {
-	name, value, ok := strings.Cut(v, "=")
-	if !ok || strings.TrimSpace(name) == "" {
-		return fmt.Errorf("want name=value, got %q", v)
-	}
-	f[strings.TrimSpace(name)] = value
-	return nil
 }

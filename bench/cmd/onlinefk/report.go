@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ondelete/ondelete/bench/internal/benchfmt"
 	"github.com/ondelete/ondelete/plan"
 )
 
@@ -26,15 +27,15 @@ const tableLock = "Lock:relation"
 // report prints the setup, the phases side by side, what each DDL
 // statement took and the verdict.
 func report(out io.Writer, r *results) error {
-	w := &errWriter{w: out}
+	w := &benchfmt.ErrWriter{W: out}
 	cfg, env := r.cfg, r.env
 	load := "as fast as they go"
 	if cfg.rate > 0 {
-		load = fmt.Sprintf("%s writes/s together, latency from when each write was due", thousands(int64(cfg.rate)))
+		load = fmt.Sprintf("%s writes/s together, latency from when each write was due", benchfmt.Thousands(int64(cfg.rate)))
 	}
-	w.printf("onlinefk: orders %s rows (%s with indexes) referencing users %s rows; %d writers, %.0f %% updates, %s\n",
-		thousands(env.rows), env.tableSize, thousands(env.parents), cfg.writers, cfg.updateRatio*100, load)
-	w.printf("PostgreSQL %s (%s); loaded in %s\n\n", env.serverVersion, env.settings, dur(env.loadTime))
+	w.Printf("onlinefk: orders %s rows (%s with indexes) referencing users %s rows; %d writers, %.0f %% updates, %s\n",
+		benchfmt.Thousands(env.rows), env.tableSize, benchfmt.Thousands(env.parents), cfg.writers, cfg.updateRatio*100, load)
+	w.Printf("PostgreSQL %s (%s); loaded in %s\n\n", env.serverVersion, env.settings, dur(env.loadTime))
 
 	phases := []*phase{r.baseline}
 	for _, p := range []*phase{r.naive, r.online} {
@@ -53,8 +54,8 @@ func report(out io.Writer, r *results) error {
 	base := r.baseline.stats
 	row("", func(p *phase) string { return p.name })
 	row("window", func(p *phase) string { return dur(p.stats.Window) })
-	row("writes in flight", func(p *phase) string { return thousands(int64(p.stats.Overlapping)) })
-	row("writes/s", func(p *phase) string { return thousands(int64(p.stats.PerSecond + 0.5)) })
+	row("writes in flight", func(p *phase) string { return benchfmt.Thousands(int64(p.stats.Overlapping)) })
+	row("writes/s", func(p *phase) string { return benchfmt.Thousands(int64(p.stats.PerSecond + 0.5)) })
 	row("writes/s vs idle", func(p *phase) string { return ratio(p.stats.PerSecond, base.PerSecond) })
 	row("p50 latency", func(p *phase) string { return dur(p.stats.P50) })
 	row("p99 latency", func(p *phase) string { return dur(p.stats.P99) })
@@ -66,37 +67,37 @@ func report(out io.Writer, r *results) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	w.printf("\nThe window of a change runs from its first statement to the end of its last; latencies are of\n" +
+	w.Printf("\nThe window of a change runs from its first statement to the end of its last; latencies are of\n" +
 		"the writes in flight at some time in it (nearest-rank percentiles), writes/s counts the writes that\n" +
 		"completed in it.\n")
 
 	if cfg.sampleEvery > 0 {
-		w.printf("\nWait events, polled every %s from pg_stat_activity during each window (×samples; longest\n"+
+		w.Printf("\nWait events, polled every %s from pg_stat_activity during each window (×samples; longest\n"+
 			"run of consecutive polls of one backend); time on a CPU or in the client shows no event:\n", cfg.sampleEvery)
 		for _, p := range phases {
-			w.printf("  %s, writers: %s\n", p.name, summarizeWaits(p.waits, r.writerPIDs, p.window, cfg.sampleEvery))
+			w.Printf("  %s, writers: %s\n", p.name, summarizeWaits(p.waits, r.writerPIDs, p.window, cfg.sampleEvery))
 			if len(p.runs) > 0 {
-				w.printf("  %s, DDL: %s\n", p.name, summarizeWaits(p.waits, r.ddlPID, p.window, cfg.sampleEvery))
+				w.Printf("  %s, DDL: %s\n", p.name, summarizeWaits(p.waits, r.ddlPID, p.window, cfg.sampleEvery))
 			}
 		}
 	}
 	for _, p := range phases[1:] {
-		w.printf("\n%s, migration by migration:\n", p.name)
+		w.Printf("\n%s, migration by migration:\n", p.name)
 		statements(w, p, r)
 	}
 	for _, p := range phases {
 		for _, err := range p.errs {
-			w.printf("%s: first failed write: %v\n", p.name, err)
+			w.Printf("%s: first failed write: %v\n", p.name, err)
 		}
 	}
-	w.printf("\nverdict:\n")
+	w.Printf("\nverdict:\n")
 	verdict(w, r)
-	return w.err
+	return w.Err
 }
 
 // statements prints each migration of p with the writes that overlapped
 // it, so a stall can be traced to the statement that caused it.
-func statements(w *errWriter, p *phase, r *results) {
+func statements(w *benchfmt.ErrWriter, p *phase, r *results) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  migration\ttook\ttries\twrites in flight\tp99\tmax write\tlongest writer wait\tstatements (lock_timeout / statement_timeout, took)")
 	for i := range p.runs {
@@ -115,7 +116,7 @@ func statements(w *errWriter, p *phase, r *results) {
 			kind = " (tx)"
 		}
 		fmt.Fprintf(tw, "  %s%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", m.name, kind, dur(m.end-m.start), tries,
-			thousands(int64(st.Overlapping)), dur(st.P99), dur(st.Max),
+			benchfmt.Thousands(int64(st.Overlapping)), dur(st.P99), dur(st.Max),
 			longestWait(summarizeWaits(p.waits, r.writerPIDs, m.window(), r.cfg.sampleEvery)), strings.Join(sqls, "; "))
 	}
 	_ = tw.Flush()
@@ -136,11 +137,11 @@ func longestWait(ws waitStats) string {
 }
 
 // verdict compares the figures with the targets.
-func verdict(w *errWriter, r *results) {
+func verdict(w *benchfmt.ErrWriter, r *results) {
 	base := r.baseline.stats
 	if p := r.online; p != nil {
 		stall := max(p.stats.Max, p.stats.MaxGap)
-		w.printf("  (b) online: longest write stall %s (max latency %s, longest gap %s), target < %s: %s\n",
+		w.Printf("  (b) online: longest write stall %s (max latency %s, longest gap %s), target < %s: %s\n",
 			dur(stall), dur(p.stats.Max), dur(p.stats.MaxGap), dur(targetStall), met(stall < targetStall))
 		if r.cfg.sampleEvery > 0 {
 			ws := summarizeWaits(p.waits, r.writerPIDs, p.window, r.cfg.sampleEvery)
@@ -148,10 +149,10 @@ func verdict(w *errWriter, r *results) {
 			if n := ws.Count[tableLock]; n > 0 {
 				seen = fmt.Sprintf("longest ≈ %s, seen in %d poll(s)", dur(ws.Longest[tableLock]), n)
 			}
-			w.printf("  (b) online: writers waiting for a table lock (%s, the stall DDL causes): %s\n", tableLock, seen)
+			w.Printf("  (b) online: writers waiting for a table lock (%s, the stall DDL causes): %s\n", tableLock, seen)
 		}
 		r99 := p.stats.P99.Seconds() / base.P99.Seconds()
-		w.printf("  (b) online: p99 %s = %.2f× the idle p99 %s, target ≤ %.0f×: %s\n",
+		w.Printf("  (b) online: p99 %s = %.2f× the idle p99 %s, target ≤ %.0f×: %s\n",
 			dur(p.stats.P99), r99, dur(base.P99), targetP99Ratio, met(r99 <= targetP99Ratio))
 	}
 	if p := r.naive; p != nil {
@@ -161,11 +162,11 @@ func verdict(w *errWriter, r *results) {
 		if share < wholeShare {
 			what = "does NOT stall writes for the whole validation"
 		}
-		w.printf("  (a) naive: longest write stall %s = %.0f %% of the ALTER's %s: %s\n",
+		w.Printf("  (a) naive: longest write stall %s = %.0f %% of the ALTER's %s: %s\n",
 			dur(p.stats.Max), share*100, dur(took), what)
 	}
 	if r.naive != nil && r.online != nil {
-		w.printf("  longest write stall, naive / online: %s\n", ratio(r.naive.stats.Max.Seconds(), r.online.stats.Max.Seconds()))
+		w.Printf("  longest write stall, naive / online: %s\n", ratio(r.naive.stats.Max.Seconds(), r.online.stats.Max.Seconds()))
 	}
 }
 
@@ -205,38 +206,3 @@ func ratio(a, b float64) string {
 	}
 	return strconv.FormatFloat(a/b, 'f', 2, 64) + "×"
 }
-
-// thousands renders n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// errWriter keeps the first write error, so report checks once.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
-}
-
-func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

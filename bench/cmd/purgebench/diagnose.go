@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ondelete/ondelete/bench/internal/benchfmt"
 )
 
 // statement is one normalised statement of pg_stat_statements.
@@ -57,8 +59,8 @@ func ms(f float64) time.Duration { return time.Duration(f * float64(time.Millise
 
 // printStatements prints a contender's top statements, one line each,
 // the query shortened.
-func printStatements(w *errWriter, name string, ss []statement) {
-	w.printf("\n%s, round 1, top statements by total time (pg_stat_statements, nested included; writer's too):\n", name)
+func printStatements(w *benchfmt.ErrWriter, name string, ss []statement) {
+	w.Printf("\n%s, round 1, top statements by total time (pg_stat_statements, nested included; writer's too):\n", name)
 	for _, s := range ss {
 		level := "top"
 		if !s.toplevel {
@@ -68,7 +70,7 @@ func printStatements(w *errWriter, name string, ss []statement) {
 		if len(q) > 160 {
 			q = q[:157] + "..."
 		}
-		w.printf("  %9s %8s calls %9s rows  mean %8s max %8s  %-6s %s\n", dur(s.total), thousands(s.calls), thousands(s.rows), dur(s.mean), dur(s.max), level, q)
+		w.Printf("  %9s %8s calls %9s rows  mean %8s max %8s  %-6s %s\n", dur(s.total), benchfmt.Thousands(s.calls), benchfmt.Thousands(s.rows), dur(s.mean), dur(s.max), level, q)
 	}
 }
 

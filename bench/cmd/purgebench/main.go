@@ -62,12 +62,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ondelete/ondelete/bench/internal/benchfmt"
 )
 
 // config is the parsed command line.
@@ -84,7 +85,7 @@ type config struct {
 	sampleEvery time.Duration
 	contenders  []string
 	seed        uint64
-	settings    settingsFlag
+	settings    benchfmt.Settings
 	statements  int
 	keep, reuse bool
 	// prefix starts the databases' names (defaultPrefix; tests make it
@@ -124,7 +125,7 @@ func main() {
 // parseFlags reads and validates the command line.
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("purgebench", flag.ContinueOnError)
-	cfg := &config{settings: settingsFlag{}, prefix: defaultPrefix}
+	cfg := &config{settings: benchfmt.Settings{}, prefix: defaultPrefix}
 	var batches, contenders string
 	fs.StringVar(&cfg.dsn, "dsn", "", "an existing server to use (a role that may create databases); default: a throwaway server")
 	fs.Int64Var(&cfg.rows, "rows", 1_000_000, "rows the target user owns, about")
@@ -210,25 +211,4 @@ func parseInts(s string) ([]int, error) {
 // pgtemp's 32MB of shared buffers would make the figures a measure of the
 // page cache, and a checkpoint in the middle of a contender would land on
 // one side only.
-var defaultSettings = settingsFlag{"shared_buffers": "1GB", "max_wal_size": "8GB", "checkpoint_timeout": "1h"}
-
-// settingsFlag collects -set name=value pairs.
-type settingsFlag map[string]string
-
-func (f settingsFlag) String() string {
-	names := slices.Sorted(maps.Keys(f))
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = n + "=" + f[n]
-	}
-	return strings.Join(parts, " ")
-}
-
-func (f settingsFlag) Set(v string) error {
-	name, value, ok := strings.Cut(v, "=")
-	if !ok || strings.TrimSpace(name) == "" {
-		return fmt.Errorf("want name=value, got %q", v)
-	}
-	f[strings.TrimSpace(name)] = value
-	return nil
-}
+var defaultSettings = benchfmt.Settings{"shared_buffers": "1GB", "max_wal_size": "8GB", "checkpoint_timeout": "1h"}

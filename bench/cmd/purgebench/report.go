@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ondelete/ondelete/bench/internal/benchfmt"
 	"github.com/ondelete/ondelete/verify/purge"
 )
 
@@ -24,16 +25,16 @@ const (
 // worst cases over rounds), the ratio to native round by round, the
 // phases and the verdict.
 func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
-	w := &errWriter{w: out}
+	w := &benchfmt.ErrWriter{W: out}
 	ds, cfg := b.ds, b.cfg
 	var deleted int64
 	tables := 0
 	if len(rs) > 0 {
 		deleted, tables = rs[0].deletedTotal, len(rs[0].deleted)
 	}
-	w.printf("\npurgebench: one user owning %s rows in %d tables (of %d), %s rows in all (%s); %d writer(s); %d round(s)\n",
-		thousands(deleted), tables, len(ds.tables), thousands(ds.totalRows), ds.size, cfg.writers, cfg.rounds)
-	w.printf("%s\n\n", b.env.header())
+	w.Printf("\npurgebench: one user owning %s rows in %d tables (of %d), %s rows in all (%s); %d writer(s); %d round(s)\n",
+		benchfmt.Thousands(deleted), tables, len(ds.tables), benchfmt.Thousands(ds.totalRows), ds.size, cfg.writers, cfg.rounds)
+	w.Printf("%s\n\n", b.env.header())
 
 	byC := map[*contender][]*result{}
 	for _, r := range rs {
@@ -50,13 +51,13 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 	for _, c := range cs {
 		s := summarizeContender(byC[c], byC[native])
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.name, dur(s.total), s.ratioText(),
-			dur(s.longest), dur(s.longestWrite), dur(s.longestServer), thousands(int64(s.transactions)),
-			thousands(int64(s.idleRate+0.5)), dur(s.idleP99), dur(s.idleMax), thousands(int64(s.rate+0.5)), dur(s.p99), dur(s.writerMax), dur(s.lockWait), thousands(s.deleted))
+			dur(s.longest), dur(s.longestWrite), dur(s.longestServer), benchfmt.Thousands(int64(s.transactions)),
+			benchfmt.Thousands(int64(s.idleRate+0.5)), dur(s.idleP99), dur(s.idleMax), benchfmt.Thousands(int64(s.rate+0.5)), dur(s.p99), dur(s.writerMax), dur(s.lockWait), benchfmt.Thousands(s.deleted))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	w.printf("%s", "\ntotal: median over rounds, from the first statement to the last commit (purge: from inspecting the catalog);\n"+
+	w.Printf("%s", "\ntotal: median over rounds, from the first statement to the last commit (purge: from inspecting the catalog);\n"+
 		"÷ native: the median of the per-round ratios, each contender against native in the same round;\n"+
 		"longest tx: the longest over rounds of any transaction as the client timed it (BEGIN or first statement to\n"+
 		"COMMIT), longest write tx the longest of those that wrote; longest tx (server): pg_stat_activity's\n"+
@@ -68,13 +69,13 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 		"one writer waiting on a lock (worst over rounds), the part of its latency the contender's locks caused.\n")
 
 	if cfg.rounds > 1 && native != nil {
-		w.printf("\nround by round, total (÷ native):\n")
+		w.Printf("\nround by round, total (÷ native):\n")
 		for _, c := range cs {
 			var parts []string
 			for i, r := range byC[c] {
 				parts = append(parts, fmt.Sprintf("%s (%.2f×)", dur(r.total), r.total.Seconds()/byC[native][i].total.Seconds()))
 			}
-			w.printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
+			w.Printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
 		}
 	}
 	for _, c := range cs {
@@ -84,28 +85,28 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 			for _, p := range r.out.phases {
 				parts = append(parts, p.name+" "+dur(p.took))
 			}
-			w.printf("\n%s, round 1: %s\n", c.name, strings.Join(parts, ", "))
+			w.Printf("\n%s, round 1: %s\n", c.name, strings.Join(parts, ", "))
 		}
 		if r.out.longestReported > 0 {
-			w.printf("%s, round 1: longest batch by its own account %s over %d transactions\n", c.name, dur(r.out.longestReported), r.out.transactions)
+			w.Printf("%s, round 1: longest batch by its own account %s over %d transactions\n", c.name, dur(r.out.longestReported), r.out.transactions)
 		}
-		w.printf("%s, round 1, this process (the client): %s\n", c.name, r.client)
+		w.Printf("%s, round 1, this process (the client): %s\n", c.name, r.client)
 		if len(r.out.batches) > 0 {
 			longestBatches(w, r.out.batches, r.out.batchEnds)
 		}
 	}
-	w.printf("\nwriter lock waits seen by the sampler (polls in which a writer waited on a lock, of all polls):\n")
+	w.Printf("\nwriter lock waits seen by the sampler (polls in which a writer waited on a lock, of all polls):\n")
 	for _, c := range cs {
 		var parts []string
 		for _, r := range byC[c] {
 			parts = append(parts, fmt.Sprintf("%d of %d", r.server.lockWaits, r.server.polls))
 		}
-		w.printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
+		w.Printf("  %-22s %s\n", c.name, strings.Join(parts, ", "))
 	}
-	w.printf("\nthe writer's slowest transaction and its wait events (×polls), round by round, with the machine's load average\n" +
+	w.Printf("\nthe writer's slowest transaction and its wait events (×polls), round by round, with the machine's load average\n" +
 		"(2 CPUs) at the contender's start and end:\n")
 	for _, r := range rs {
-		w.printf("  %s, round %d, load %s → %s: %s\n    waits: %s\n", r.c.name, r.round, r.load[0], r.load[1], r.worst, topWaits(r.server.waitEvents, 5))
+		w.Printf("  %s, round %d, load %s → %s: %s\n    waits: %s\n", r.c.name, r.round, r.load[0], r.load[1], r.worst, topWaits(r.server.waitEvents, 5))
 	}
 	for _, c := range cs {
 		if ss := byC[c][0].statements; len(ss) > 0 {
@@ -114,11 +115,11 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 	}
 	for _, r := range rs {
 		for _, err := range r.writerErrs {
-			w.printf("%s, round %d: first failed writer transaction: %v\n", r.c.name, r.round, err)
+			w.Printf("%s, round %d: first failed writer transaction: %v\n", r.c.name, r.round, err)
 		}
 	}
 
-	w.printf("\nverdict (targets: total ≤ %.0f× native, no transaction longer than %s, writer never stalls longer than %s):\n",
+	w.Printf("\nverdict (targets: total ≤ %.0f× native, no transaction longer than %s, writer never stalls longer than %s):\n",
 		targetRatio, dur(targetTx), dur(targetStall))
 	for _, c := range cs {
 		if c.id == contNative {
@@ -128,13 +129,13 @@ func report(out io.Writer, b *bench, cs []*contender, rs []*result) error {
 	}
 	if native != nil {
 		s := summarizeContender(byC[native], byC[native])
-		w.printf("  %s, for reference: one transaction of %s; the writer's worst wait %s\n", native.name, dur(s.longest), dur(s.writerMax))
+		w.Printf("  %s, for reference: one transaction of %s; the writer's worst wait %s\n", native.name, dur(s.longest), dur(s.writerMax))
 	}
-	return w.err
+	return w.Err
 }
 
 // longestBatches prints purge's five longest batches and the closed one.
-func longestBatches(w *errWriter, bs []purge.BatchStats, ends []time.Duration) {
+func longestBatches(w *benchfmt.ErrWriter, bs []purge.BatchStats, ends []time.Duration) {
 	s := slices.Clone(bs)
 	slices.SortStableFunc(s, func(a, b purge.BatchStats) int { return cmp.Compare(b.Duration, a.Duration) })
 	line := func(b purge.BatchStats) {
@@ -142,15 +143,15 @@ func longestBatches(w *errWriter, bs []purge.BatchStats, ends []time.Duration) {
 		if b.Closed {
 			kind = "closed"
 		}
-		w.printf("    #%d round %d %s %s: %d rows (%d skipped), %s, %d retries, ended %s into the purge\n",
+		w.Printf("    #%d round %d %s %s: %d rows (%d skipped), %s, %d retries, ended %s into the purge\n",
 			b.Seq, b.Round, kind, b.Table, b.Rows, b.Skipped, dur(b.Duration), b.Retries, dur(ends[b.Seq-1]))
 	}
-	w.printf("  longest batches:\n")
+	w.Printf("  longest batches:\n")
 	for _, b := range s[:min(5, len(s))] {
 		line(b)
 	}
 	if last := bs[len(bs)-1]; last.Closed && !slices.ContainsFunc(s[:min(5, len(s))], func(b purge.BatchStats) bool { return b.Seq == last.Seq }) {
-		w.printf("  the closed batch:\n")
+		w.Printf("  the closed batch:\n")
 		line(last)
 	}
 }
@@ -222,20 +223,20 @@ func medianFloat(fs []float64) float64 {
 }
 
 // verdict prints PASS or MISS for each target.
-func verdict(w *errWriter, c *contender, s contenderSummary) {
+func verdict(w *benchfmt.ErrWriter, c *contender, s contenderSummary) {
 	if s.ratio > 0 {
-		w.printf("  %s: total %.2f× native: %s\n", c.name, s.ratio, pass(s.ratio <= targetRatio))
+		w.Printf("  %s: total %.2f× native: %s\n", c.name, s.ratio, pass(s.ratio <= targetRatio))
 	}
 	what := "a write"
 	if s.longestIsRead {
 		what = "read-only"
 	}
-	w.printf("  %s: longest transaction %s (%s; server %s): %s\n", c.name,
+	w.Printf("  %s: longest transaction %s (%s; server %s): %s\n", c.name,
 		dur(s.longest), what, dur(s.longestServer), pass(max(s.longest, s.longestServer) <= targetTx))
-	w.printf("  %s: longest transaction that wrote %s (server %s): %s\n", c.name,
+	w.Printf("  %s: longest transaction that wrote %s (server %s): %s\n", c.name,
 		dur(s.longestWrite), dur(s.longestServerWrite), pass(max(s.longestWrite, s.longestServerWrite) <= targetTx))
-	w.printf("  %s: writer's worst latency %s (idle: p99 %s, max %s): %s\n", c.name, dur(s.writerMax), dur(s.idleP99), dur(s.idleMax), pass(s.writerMax <= targetStall))
-	w.printf("  %s: writer's longest lock wait %s (polled): %s\n", c.name, dur(s.lockWait), pass(s.lockWait <= targetStall))
+	w.Printf("  %s: writer's worst latency %s (idle: p99 %s, max %s): %s\n", c.name, dur(s.writerMax), dur(s.idleP99), dur(s.idleMax), pass(s.writerMax <= targetStall))
+	w.Printf("  %s: writer's longest lock wait %s (polled): %s\n", c.name, dur(s.lockWait), pass(s.lockWait <= targetStall))
 }
 
 func pass(ok bool) string {
@@ -256,38 +257,3 @@ func dur(d time.Duration) string {
 		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms"
 	}
 }
-
-// thousands renders n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// errWriter keeps the first write error, so report checks once.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
-}
-
-func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

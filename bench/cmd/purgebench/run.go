@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ondelete/ondelete/bench/internal/benchfmt"
 	"github.com/ondelete/ondelete/pgtemp"
 )
 
@@ -77,7 +78,7 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 			err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), admin, templateName(cfg.prefix)))
 		}()
 	}
-	b.logf("template: %s rows (%s), loaded in %s", thousands(b.ds.totalRows), b.ds.size, b.ds.loadTime.Round(time.Millisecond))
+	b.logf("template: %s rows (%s), loaded in %s", benchfmt.Thousands(b.ds.totalRows), b.ds.size, b.ds.loadTime.Round(time.Millisecond))
 
 	cs := b.contenders()
 	var results []*result
@@ -91,7 +92,7 @@ func run(ctx context.Context, cfg *config, out, progress io.Writer) (err error) 
 				return fmt.Errorf("%s, round %d: %w", c.name, round, err)
 			}
 			b.logf("  %s: %s, longest transaction %s, writer max %s, %s rows deleted%s", c.name, dur(r.total),
-				dur(r.longestClient().length()), dur(r.during.Max), thousands(r.deletedTotal), failedNote(r))
+				dur(r.longestClient().length()), dur(r.during.Max), benchfmt.Thousands(r.deletedTotal), failedNote(r))
 			inRound = append(inRound, r)
 		}
 		if err := sameDeletions(inRound); err != nil {
