@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/verify/purge"
 )
 
@@ -34,7 +33,7 @@ type purgeSummaryJSON struct {
 	Nulled         int64             `json:"nulled"`
 	Defaulted      int64             `json:"defaulted"`
 	Batches        int               `json:"batches"`
-	Rounds         int               `json:"rounds"`
+	Expanded       int64             `json:"expanded"`
 	Retries        int               `json:"retries"`
 	ElapsedMS      int64             `json:"elapsed_ms"`
 	LongestBatchMS int64             `json:"longest_batch_ms"`
@@ -55,7 +54,7 @@ func PurgeSummary(w io.Writer, s *purge.Summary, archived bool, format string, s
 	case "json":
 		out := purgeSummaryJSON{Version: purgeVersion, Root: explainRootJSON{Schema: s.Root.Schema, Table: s.Root.Name, Key: keyMap(s.RootKeyColumns, s.RootKey)},
 			Done: s.Done, Tables: []purgeTableJSON{}, Deleted: s.Deleted, Nulled: s.Nulled, Defaulted: s.Defaulted,
-			Batches: s.Batches, Rounds: s.Rounds, Retries: s.Retries, ElapsedMS: s.Elapsed.Milliseconds(), LongestBatchMS: s.LongestBatch.Milliseconds()}
+			Batches: s.Batches, Expanded: s.Expanded, Retries: s.Retries, ElapsedMS: s.Elapsed.Milliseconds(), LongestBatchMS: s.LongestBatch.Milliseconds()}
 		for _, t := range s.Tables {
 			out.Tables = append(out.Tables, purgeTableJSON{Schema: t.Table.Schema, Table: t.Table.Name, Deleted: t.Deleted, Nulled: t.Nulled, Defaulted: t.Defaulted})
 		}
@@ -69,9 +68,9 @@ func PurgeSummary(w io.Writer, s *purge.Summary, archived bool, format string, s
 		if !s.Done {
 			head = "Partly purged (run the same command again to finish)"
 		}
-		fmt.Fprintf(&b, "%s %s %s: %d deleted, %d nulled, %d defaulted in %d %s over %d %s, %s; longest batch %s.\n",
+		fmt.Fprintf(&b, "%s %s %s: %d deleted, %d nulled, %d defaulted in %d %s, %s; longest batch %s.\n",
 			st.Bold(head), termName(s.Root), termText(keyText(s.RootKeyColumns, s.RootKey)), s.Deleted, s.Nulled, s.Defaulted,
-			s.Batches, plural(s.Batches, "batch", "batches"), s.Rounds, plural(s.Rounds, "round", "rounds"),
+			s.Batches, plural(s.Batches, "batch", "batches"),
 			s.Elapsed.Round(time.Millisecond), s.LongestBatch.Round(time.Millisecond))
 		if archived {
 			fmt.Fprintf(&b, "Archived %d rows", s.ArchivedLines)
@@ -96,35 +95,27 @@ func PurgeSummary(w io.Writer, s *purge.Summary, archived bool, format string, s
 	return &UnknownFormatError{Format: format, Known: PurgeFormats}
 }
 
-type purgeBatchJSON struct {
-	Seq    int               `json:"seq"`
-	Table  catalog.TableName `json:"table"`
-	Op     purge.Op          `json:"op"`
-	Level  int               `json:"level"`
-	Rows   int               `json:"rows"`
-	Closed bool              `json:"closed"`
-}
-
 type purgePlanJSON struct {
-	Version  int                  `json:"version"`
-	Root     explainRootJSON      `json:"root"`
-	DryRun   bool                 `json:"dry_run"`
-	Rows     int64                `json:"rows"`
-	Batches  []purgeBatchJSON     `json:"batches"`
-	Blockers []explainBlockerJSON `json:"blockers"`
+	Version        int                  `json:"version"`
+	Root           explainRootJSON      `json:"root"`
+	DryRun         bool                 `json:"dry_run"`
+	Rows           int64                `json:"rows"`
+	Tables         []purgeTableJSON     `json:"tables"`
+	Batch          int                  `json:"batch"`
+	MaxBatchTimeMS int64                `json:"max_batch_time_ms"`
+	Blockers       []explainBlockerJSON `json:"blockers"`
 }
 
-// maxBatchesShown bounds the batches listed in text; JSON lists all.
-const maxBatchesShown = 50
-
-// PurgePlan writes a dry run's batch plan, or its blockers.
+// PurgePlan writes a dry run's plan (what the purge would change per
+// table, and the limits its batches keep to), or its blockers.
 func PurgePlan(w io.Writer, p *purge.BatchPlan, format string, st Style) error {
 	switch format {
 	case "json":
-		out := purgePlanJSON{Version: purgeVersion, DryRun: true, Rows: p.Rows, Batches: []purgeBatchJSON{}, Blockers: []explainBlockerJSON{},
+		out := purgePlanJSON{Version: purgeVersion, DryRun: true, Rows: p.Rows, Tables: []purgeTableJSON{}, Blockers: []explainBlockerJSON{},
+			Batch: p.Batch, MaxBatchTimeMS: p.MaxBatchTime.Milliseconds(),
 			Root: explainRootJSON{Schema: p.Root.Schema, Table: p.Root.Name, Key: keyMap(p.RootKeyColumns, p.RootKey)}}
-		for _, b := range p.Batches {
-			out.Batches = append(out.Batches, purgeBatchJSON{Seq: b.Seq, Table: b.Table, Op: b.Op, Level: b.Level, Rows: b.Rows, Closed: b.Closed})
+		for _, t := range p.Tables {
+			out.Tables = append(out.Tables, purgeTableJSON{Schema: t.Table.Schema, Table: t.Table.Name, Deleted: t.Deleted, Nulled: t.Nulled, Defaulted: t.Defaulted})
 		}
 		for _, b := range p.Blockers {
 			out.Blockers = append(out.Blockers, explainBlockerJSON{Schema: b.Table.Schema, Table: b.Table.Name, Constraint: b.Constraint, Key: keyMap(b.KeyColumns, b.Key), Reason: b.Reason})
@@ -132,18 +123,24 @@ func PurgePlan(w io.Writer, p *purge.BatchPlan, format string, st Style) error {
 		return writeJSON(w, out, "purge plan")
 	case "text":
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s %s: %d %s to change in %d %s (dry run: nothing changed).\n", st.Bold("Purge plan for"),
-			termName(p.Root), termText(keyText(p.RootKeyColumns, p.RootKey)), p.Rows, plural(int(p.Rows), "row", "rows"),
-			len(p.Batches), plural(len(p.Batches), "batch", "batches"))
-		for i, bt := range p.Batches {
-			if i == maxBatchesShown {
-				fmt.Fprintf(&b, "  … and %d more batches (--format json lists every one)\n", len(p.Batches)-i)
-				break
-			}
-			b.WriteString("  " + termText(bt.String()) + "\n")
+		limit := "no time limit"
+		if p.MaxBatchTime > 0 {
+			limit = "at most " + p.MaxBatchTime.String()
 		}
-		_, err := io.WriteString(w, b.String())
-		return err
+		fmt.Fprintf(&b, "%s %s %s: %d %s to change in batches of at most %d rows and %s each (dry run: nothing changed).\n", st.Bold("Purge plan for"),
+			termName(p.Root), termText(keyText(p.RootKeyColumns, p.RootKey)), p.Rows, plural(int(p.Rows), "row", "rows"), p.Batch, limit)
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+		if len(p.Tables) == 0 {
+			return nil
+		}
+		io.WriteString(w, "\n")
+		rows := make([][]cell, 0, len(p.Tables))
+		for _, t := range p.Tables {
+			rows = append(rows, []cell{{text: termName(t.Table)}, count(int(t.Deleted), sgrRed), count(int(t.Nulled), sgrYellow), count(int(t.Defaulted), sgrYellow)})
+		}
+		return writeTable(w, []string{"TABLE", "DELETED", "NULLED", "DEFAULTED"}, rows, st)
 	}
 	return &UnknownFormatError{Format: format, Known: PurgeFormats}
 }

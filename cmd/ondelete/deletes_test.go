@@ -136,7 +136,7 @@ func TestPurge(t *testing.T) {
 	}
 	// Dry run: the plan, nothing changed.
 	code, out, errOut := ondelete(t, "purge", "--dsn", dsn, "--root", "users", "--key", "1", "--dry-run", "--batch", "4")
-	if code != 0 || !strings.Contains(out, "dry run: nothing changed") || !strings.Contains(out, "delete") {
+	if code != 0 || !strings.Contains(out, "dry run: nothing changed") || !strings.Contains(out, "public.comments  10       3") {
 		t.Errorf("dry run: exit %d\n%s%s", code, out, errOut)
 	}
 	// Blocked: refused, blockers listed, nothing changed.

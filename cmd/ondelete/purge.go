@@ -20,15 +20,16 @@ import (
 
 // purgeFlags are purge's own flags.
 type purgeFlags struct {
-	batch       int
-	archive     string
-	dryRun      bool
-	maxRate     float64
-	yes         bool
-	through     []string
-	policyPath  string
-	lockTimeout time.Duration
-	format      string
+	batch        int
+	maxBatchTime time.Duration
+	archive      string
+	dryRun       bool
+	maxRate      float64
+	yes          bool
+	through      []string
+	policyPath   string
+	lockTimeout  time.Duration
+	format       string
 }
 
 func newPurgeCmd() *cobra.Command {
@@ -64,7 +65,8 @@ Exit status: 0 purged (or dry run), 1 refused (blockers) or not confirmed,
 	db.register(cmd)
 	row.register(cmd)
 	fs := cmd.Flags()
-	fs.IntVar(&f.batch, "batch", purge.DefaultBatch, "rows changed per transaction")
+	fs.IntVar(&f.batch, "batch", purge.DefaultBatch, "most rows one transaction changes, counting what the ON DELETE actions change under the rows it deletes")
+	fs.DurationVar(&f.maxBatchTime, "max-batch-time", purge.DefaultMaxBatchTime, "statement timeout of one batch: a batch that runs into it rolls back and is split (batches aim at a third of it)")
 	fs.StringVar(&f.archive, "archive", "", "JSON-lines file receiving every row before it is deleted or changed (appended to; a resumed purge skips rows already in it)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the batch plan and change nothing")
 	fs.Float64Var(&f.maxRate, "max-rate", 0, "at most this many rows changed per second (0: no limit)")
@@ -80,7 +82,7 @@ func runPurge(cmd *cobra.Command, db *dbFlags, row *rowFlags, f *purgeFlags) err
 	if err := checkFormat(f.format, report.PurgeFormats...); err != nil {
 		return err
 	}
-	opts := purge.Options{Batch: f.batch, ArchivePath: f.archive, MaxRate: f.maxRate, LockTimeout: f.lockTimeout}
+	opts := purge.Options{Batch: f.batch, MaxBatchTime: f.maxBatchTime, ArchivePath: f.archive, MaxRate: f.maxRate, LockTimeout: f.lockTimeout}
 	if f.batch < 1 {
 		return fmt.Errorf("--batch %d: want at least 1 row per batch", f.batch)
 	}
@@ -131,7 +133,7 @@ func runPurge(cmd *cobra.Command, db *dbFlags, row *rowFlags, f *purgeFlags) err
 	}
 	progress := newRowProgress(cmd.ErrOrStderr(), plan.Rows, isTerminal(cmd.ErrOrStderr()), time.Now)
 	opts.OnBatch = func(b purge.BatchStats) {
-		progress.total = b.Total
+		progress.total = max(progress.total, b.Done)
 		progress.add(int64(b.Rows), b.Table.String())
 	}
 	sum, err := purge.Run(ctx, conn, o.snap, o.root, opts)
@@ -196,8 +198,8 @@ func confirm(in io.Reader, out io.Writer, p *purge.BatchPlan) (bool, error) {
 		}
 		cols[i] = ident.Display(c) + "=" + v
 	}
-	fmt.Fprintf(out, "This deletes %s (%s) and changes %d rows in %d batches. Type yes to go on: ",
-		p.Root, strings.Join(cols, ", "), p.Rows, len(p.Batches))
+	fmt.Fprintf(out, "This deletes %s (%s) and changes %d rows in %d tables. Type yes to go on: ",
+		p.Root, strings.Join(cols, ", "), p.Rows, len(p.Tables))
 	line, err := bufio.NewReader(in).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("reading confirmation: %w", err)

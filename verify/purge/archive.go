@@ -29,8 +29,8 @@ type ArchiveLine struct {
 	Batch int `json:"batch"`
 }
 
-// id is the identity an archive line is deduplicated by: table, op and
-// key; for a table without a primary key (keyed by ctid, which PostgreSQL
+// id is the identity an archive line is deduplicated by: table, op
+// (null and default count as one) and key; for a table without a primary key (keyed by ctid, which PostgreSQL
 // reuses) the row itself too.
 func (l *ArchiveLine) id() string {
 	cols := make([]string, 0, len(l.Key))
@@ -39,7 +39,13 @@ func (l *ArchiveLine) id() string {
 	}
 	sort.Strings(cols)
 	var b strings.Builder
-	b.WriteString(keyString([]string{l.Table.Schema, l.Table.Name, string(l.Op)}))
+	op := l.Op
+	if op == OpDefault {
+		// A row both SET NULL and SET DEFAULT keys change is archived
+		// once, as it was before the first of them.
+		op = OpNull
+	}
+	b.WriteString(keyString([]string{l.Table.Schema, l.Table.Name, string(op)}))
 	for _, c := range cols {
 		b.WriteString(keyString([]string{c, l.Key[c]}))
 	}

@@ -2,74 +2,62 @@ package purge
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/verify/explain"
 )
 
 // maxClosedCollections bounds how often the closed batch collects again
-// after locking newly found rows before it gives up (and is retried).
+// after locking newly found rows.
 const maxClosedCollections = 10
 
-// errTooBig makes a closed batch roll back: more rows are left than it
-// was allowed to take.
-var errTooBig = errors.New("too many rows left for the closed batch")
-
-// closed runs the final batch: it locks the root row, collects what is
-// left of its graph inside the transaction, locks those rows and collects
-// again until nothing new appears, then deletes every row left in one
-// statement. PostgreSQL's own actions then null and default exactly the
-// rows collected (all locked and archived), and rows that reference each
-// other in a cycle go together, which no children-first order can do.
-// With limit > 0, a batch that finds more rows left than limit rolls back
-// and reports false: rows were added meanwhile and another round should
-// take them in batches.
-func (r *runner) closed(ctx context.Context, limit int64) (bool, error) {
-	t := r.m.tables[r.root.Table]
-	_, err := r.batch(ctx, t, OpDelete, true, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
-		locked := map[catalog.TableName]map[string][]byte{}
-		lock := func(tr *tableInfo, keys [][]string) (int, error) {
-			set := locked[tr.name]
+// closed is the last resort when the root row's own DELETE is refused
+// because rows left reference it through NO ACTION keys while PostgreSQL
+// deletes them only in the same statement (rows in a cycle of such keys):
+// one transaction locks the root row, collects what is left of its graph
+// with explain, locks and archives those rows, collects again until
+// nothing new appears, and deletes them all in one statement (one
+// data-modifying CTE per table).
+func (r *runner) closed(ctx context.Context) error {
+	t := r.rootT
+	_, err := r.batch(ctx, t, OpDelete, 0, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
+		images := map[*tableInfo]map[string][]byte{}
+		lock := func(ti *tableInfo, rows []explain.Row) (int, error) {
+			set := images[ti]
 			if set == nil {
 				set = map[string][]byte{}
-				locked[tr.name] = set
+				images[ti] = set
 			}
 			var want [][]string
-			for _, k := range keys {
-				if _, ok := set[keyString(k)]; !ok {
-					want = append(want, k)
+			for _, row := range rows {
+				if _, ok := set[keyString(row.Key)]; !ok {
+					want = append(want, row.Key)
 				}
 			}
 			if len(want) == 0 {
 				return 0, nil
 			}
-			rows, err := lockRows(ctx, tx, tr, want, true, nil)
+			locked, err := lockImages(ctx, tx, ti, "", ti.keyFilter("t", 1), ti.keyArgs(want))
 			if err != nil {
 				return 0, err
 			}
-			for _, lr := range rows {
+			for _, lr := range locked {
 				set[keyString(lr.key)] = lr.image
 			}
 			return len(want), nil
 		}
-		rootRows, err := lockRows(ctx, tx, t, [][]string{r.sum.RootKey}, true, nil)
-		if err != nil {
+		if n, err := lock(t, []explain.Row{{Key: r.sum.RootKey}}); err != nil || n == 0 {
 			return nil, err
 		}
-		if len(rootRows) == 0 {
-			return nil, fmt.Errorf("%w: %s", ErrRootNotFound, t.name)
-		}
-		locked[t.name] = map[string][]byte{keyString(rootRows[0].key): rootRows[0].image}
 		var res *explain.Result
 		for i := 0; ; i++ {
 			if i == maxClosedCollections {
 				return nil, fmt.Errorf("the graph of %s kept growing while the last batch locked it", t.name)
 			}
+			var err error
 			res, err = explain.Collect(ctx, tx, r.m.plan, r.m.g, r.root, explain.Options{})
 			if err != nil {
 				return nil, fmt.Errorf("collecting the graph of %s: %w", t.name, err)
@@ -81,19 +69,15 @@ func (r *runner) closed(ctx context.Context, limit int64) (bool, error) {
 			for _, tr := range res.Tables {
 				ti := r.m.tables[tr.Table]
 				for _, rows := range [][]explain.Row{tr.Deleted, tr.Nulled, tr.Defaulted} {
-					n, err := lock(ti, rowKeys(rows))
+					n, err := lock(ti, rows)
 					if err != nil {
 						return nil, err
 					}
 					added += n
 				}
 			}
-			if limit > 0 && resultRows(res) > limit {
-				return nil, errTooBig
-			}
 			// Nothing can attach to locked rows: once a collection finds
-			// only rows already locked (the root row alone, typically),
-			// it is final.
+			// only rows already locked, it is final.
 			if added == 0 {
 				break
 			}
@@ -110,30 +94,22 @@ func (r *runner) closed(ctx context.Context, limit int64) (bool, error) {
 					continue
 				}
 				out.counts = append(out.counts, opCount{op: set.op, table: tr.Table, n: len(set.rows)})
+				out.changed += len(set.rows)
 				if r.archive == nil {
 					continue
 				}
 				for _, row := range set.rows {
-					line := ArchiveLine{Table: tr.Table, Op: set.op, Key: keyMap(ti.keyCols, row.Key), Row: locked[tr.Table][keyString(row.Key)], Batch: batchNo}
+					line := ArchiveLine{Table: tr.Table, Op: set.op, Key: keyMap(ti.keyCols, row.Key), Row: images[ti][keyString(row.Key)], Batch: batchNo}
 					if err := r.archive.add(line); err != nil {
 						return nil, err
 					}
 				}
 			}
 		}
-		if err := r.deleteAll(ctx, tx, res); err != nil {
-			return nil, err
-		}
-		return out, nil
+		out.addressed = out.changed
+		return out, r.deleteAll(ctx, tx, res)
 	})
-	if errors.Is(err, errTooBig) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	r.sum.Done = true
-	return true, nil
+	return err
 }
 
 // deleteAll deletes every row res lists as deleted in one statement, one
@@ -147,10 +123,14 @@ func (r *runner) deleteAll(ctx context.Context, tx pgx.Tx, res *explain.Result) 
 			continue
 		}
 		ti := r.m.tables[tr.Table]
+		keys := make([][]string, len(tr.Deleted))
+		for i, row := range tr.Deleted {
+			keys[i] = row.Key
+		}
 		name := fmt.Sprintf("d%d", len(ctes))
 		ctes = append(ctes, fmt.Sprintf("%s AS (DELETE FROM %s AS t WHERE %s RETURNING 1)", name, ti.quoted, ti.keyFilter("t", len(args)+1)))
 		counts = append(counts, "(SELECT count(*) FROM "+name+")")
-		args = append(args, ti.keyArgs(rowKeys(tr.Deleted))...)
+		args = append(args, ti.keyArgs(keys)...)
 		want = append(want, int64(len(tr.Deleted)))
 	}
 	q := "WITH " + strings.Join(ctes, ", ") + " SELECT ARRAY[" + strings.Join(counts, ", ") + "]::bigint[]"
@@ -166,11 +146,3 @@ func (r *runner) deleteAll(ctx context.Context, tx pgx.Tx, res *explain.Result) 
 	return nil
 }
 
-// rowKeys lists the keys of rows.
-func rowKeys(rows []explain.Row) [][]string {
-	keys := make([][]string, len(rows))
-	for i, row := range rows {
-		keys[i] = row.Key
-	}
-	return keys
-}

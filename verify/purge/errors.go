@@ -1,10 +1,14 @@
 package purge
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/verify/explain"
 )
 
@@ -45,4 +49,53 @@ type ThroughError struct {
 
 func (e *ThroughError) Error() string {
 	return fmt.Sprintf("cannot purge through %s: %s", e.Constraint, e.Reason)
+}
+
+// Batch outcomes that make the caller split or expand a batch instead of
+// failing: the batch rolled back and changed nothing.
+var (
+	// errTooBig: the batch changed more rows than Options.Batch, or ran
+	// into the statement timeout.
+	errTooBig = errors.New("batch over its limits")
+	// errThrough: a row references a row of the batch through a foreign
+	// key the purge deletes through (PostgreSQL refuses on its own), so
+	// that row must be deleted first.
+	errThrough = errors.New("a row references the batch through a NO ACTION / RESTRICT key")
+	// errUnarchived: the DELETE changed rows the batch had not locked and
+	// archived; only a trigger can do that.
+	errUnarchived = errors.New("the DELETE changed rows the archive does not hold (a user trigger on a table of the graph?)")
+)
+
+// SQLSTATEs the batches branch on.
+const (
+	queryCanceled       = "57014"
+	foreignKeyViolation = "23503"
+	restrictViolation   = "23001"
+)
+
+// violation is a DELETE refused by a referencing row: which foreign key.
+type violation struct {
+	key catalog.ConstraintKey
+	err error
+}
+
+func (v *violation) Error() string { return v.err.Error() }
+func (v *violation) Unwrap() error { return v.err }
+
+// classify turns a statement timeout into errTooBig and a foreign-key
+// refusal into *violation, so batches can branch on them.
+func classify(ctx context.Context, err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch pgErr.Code {
+	case queryCanceled:
+		if ctx.Err() == nil {
+			return fmt.Errorf("%w: %w", errTooBig, err)
+		}
+	case foreignKeyViolation, restrictViolation:
+		return &violation{key: catalog.ConstraintKey{Schema: pgErr.SchemaName, Table: pgErr.TableName, Name: pgErr.ConstraintName}, err: err}
+	}
+	return err
 }

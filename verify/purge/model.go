@@ -34,31 +34,38 @@ type tableInfo struct {
 	keyCols  []string
 	keyTypes []string
 	ctid     bool
-	// refs are every foreign key PostgreSQL enforces into this table: a
-	// row is deleted only when none of them finds a referencing row.
-	refs []*catalog.ForeignKey
-	// referencing lists the other tables of refs, quoted: where an
-	// optimistic delete looks for changes it did not expect.
-	referencing []string
-	// ownRels and otherRels are the relation OIDs of the table and of the
-	// referencing tables, partitions included, resolved on first use.
-	ownRels, otherRels []uint32
-	// cascadeIn are the graph's cascading edges out of this table into
-	// deleted tables: a row is still in the graph while one of them
-	// points at a collected row. setIn are its SET NULL / SET DEFAULT
-	// edges.
-	cascadeIn []edgeRef
-	setIn     []edgeRef
+	// children are the graph's edges into this table: the foreign keys
+	// whose referencing rows a purge must delete, null or default before
+	// it deletes a row of this table by hand.
+	children []*childEdge
+	// est learns how expensive deleting (and updating) rows of this table
+	// is, to size its batches.
+	est estimate
+	// defaultsOnly is true when every edge that updates rows of this
+	// table is SET DEFAULT: updates then count as defaulted.
+	defaultsOnly bool
+	// expandAll is set once a single row of this table was too big to
+	// delete in one batch: its rows are then always expanded.
+	expandAll bool
 }
 
-// edgeRef is one foreign key of a table into a deleted table.
-type edgeRef struct {
+// childEdge is one foreign key of the graph, seen from the referenced
+// (parent) table.
+type childEdge struct {
 	fk     *catalog.ForeignKey
+	child  *tableInfo
 	parent *tableInfo
+	// action is what the purge applies: CASCADE for a through key.
 	action catalog.Action
-	// cols are the referencing columns the action sets (SET NULL /
-	// SET DEFAULT); all referencing columns for a cascade.
+	// through is true when PostgreSQL itself would refuse (NO ACTION /
+	// RESTRICT) and the policy lets purge delete the referencing rows.
+	through bool
+	// cols are the referencing columns a SET NULL / SET DEFAULT sets.
 	cols []string
+	// fkTypes are the types of the referencing columns.
+	fkTypes []string
+	// est sizes the UPDATE batches of a SET NULL / SET DEFAULT edge.
+	est estimate
 }
 
 // newModel builds the model of root's graph in snap, with through turned
@@ -85,31 +92,71 @@ func newModel(snap *catalog.Snapshot, root catalog.TableName, through []catalog.
 	for i := range plan.ForeignKeys {
 		fks[plan.ForeignKeys[i].Key()] = &plan.ForeignKeys[i]
 	}
+	deleted := map[catalog.TableName]bool{}
+	for _, t := range g.Tables {
+		deleted[t.TableName] = t.Outcome == graph.OutcomeDeleted || t.Outcome == graph.OutcomeRoot
+	}
+	real := map[catalog.ConstraintKey]catalog.Action{}
+	for i := range snap.ForeignKeys {
+		real[snap.ForeignKeys[i].Key()] = snap.ForeignKeys[i].OnDelete
+	}
 	for _, e := range g.Edges {
-		fk := fks[catalog.ConstraintKey{Schema: e.To.Schema, Table: e.To.Name, Name: e.Name}]
+		key := catalog.ConstraintKey{Schema: e.To.Schema, Table: e.To.Name, Name: e.Name}
+		fk := fks[key]
 		if fk == nil {
 			return nil, fmt.Errorf("graph edge %s has no foreign key in the snapshot", e.Constraint)
 		}
 		child, parent := m.tables[e.To], m.tables[e.From]
-		if child == nil {
-			continue // a blocking edge: explain reports its rows
+		if child == nil || parent == nil {
+			continue // a blocking edge: the blocker check reports its rows
 		}
-		ref := edgeRef{fk: fk, parent: parent, action: e.Action, cols: e.Columns}
+		action, through := e.Action, e.Action == catalog.Cascade && real[key] != catalog.Cascade
 		switch e.Action {
-		case catalog.Cascade:
-			child.cascadeIn = append(child.cascadeIn, ref)
-		case catalog.SetNull, catalog.SetDefault:
-			child.setIn = append(child.setIn, ref)
+		case catalog.Cascade, catalog.SetNull, catalog.SetDefault:
+		case catalog.NoAction, catalog.Restrict:
+			// A conditional blocker: the referencing table is deleted
+			// through another path. After a clean blocker check every
+			// referencing row is deleted by the DELETE too, in the
+			// same statement; purge, deleting in many, deletes those
+			// rows first, as if through.
+			if !deleted[e.To] {
+				continue
+			}
+			action, through = catalog.Cascade, true
+		default:
+			continue
 		}
+		ce := &childEdge{fk: fk, child: child, parent: parent, action: action, cols: e.Columns, through: through}
+		ct := snap.Table(child.name)
+		for _, c := range fk.Columns {
+			col := ct.Column(c)
+			if col == nil {
+				return nil, fmt.Errorf("column %s of %s is not in the snapshot", c, child.name)
+			}
+			ce.fkTypes = append(ce.fkTypes, col.Type)
+		}
+		parent.children = append(parent.children, ce)
 	}
-	for i := range snap.ForeignKeys {
-		fk := &snap.ForeignKeys[i]
-		if t := m.tables[fk.RefTableName()]; t != nil {
-			t.refs = append(t.refs, fk)
-			if c := fk.TableName(); c != t.name && !slices.Contains(t.referencing, c.Quoted()) {
-				t.referencing = append(t.referencing, c.Quoted())
+	for _, t := range m.tables {
+		nulls, defaults := 0, 0
+		for _, p := range m.tables {
+			for _, e := range p.children {
+				if e.child == t && e.action == catalog.SetNull {
+					nulls++
+				} else if e.child == t && e.action == catalog.SetDefault {
+					defaults++
+				}
 			}
 		}
+		t.defaultsOnly = defaults > 0 && nulls == 0
+	}
+	// Cascading edges first: expanding a row deletes what goes with it
+	// before it nulls or defaults what stays, so that a row both deleted
+	// and nulled (reached both ways) is deleted, never nulled first.
+	for _, t := range m.tables {
+		slices.SortStableFunc(t.children, func(a, b *childEdge) int {
+			return boolRank(a.action != catalog.Cascade) - boolRank(b.action != catalog.Cascade)
+		})
 	}
 	return m, nil
 }
@@ -170,30 +217,42 @@ func (t *tableInfo) col(alias, c string) string {
 
 // keyFilter is a condition selecting the rows of alias whose keys are in
 // the text arrays bound to parameters $first.. (one per key column): a
-// primary-key lookup, = ANY for one scalar column, an IN over unnest for
-// composite or array keys.
+// primary-key lookup.
 func (t *tableInfo) keyFilter(alias string, first int) string {
-	if len(t.keyCols) == 1 && !strings.HasSuffix(t.keyTypes[0], "]") {
-		return fmt.Sprintf("%s = ANY($%d::text[]::%s[])", t.col(alias, t.keyCols[0]), first, t.keyTypes[0])
-	}
-	cols := make([]string, len(t.keyCols))
-	casts := make([]string, len(t.keyCols))
-	params := make([]string, len(t.keyCols))
-	names := make([]string, len(t.keyCols))
+	exprs := make([]string, len(t.keyCols))
 	for i, c := range t.keyCols {
-		cols[i] = t.col(alias, c)
+		exprs[i] = t.col(alias, c)
+	}
+	return inFilter(exprs, t.keyTypes, first)
+}
+
+// inFilter is a condition that the expressions exprs, of the given types,
+// equal one of the tuples of the text arrays bound to $first.. (one array
+// per expression): = ANY for one scalar, an IN over unnest for several
+// columns or for array types.
+func inFilter(exprs, types []string, first int) string {
+	if len(exprs) == 1 && !strings.HasSuffix(types[0], "]") {
+		return fmt.Sprintf("%s = ANY($%d::text[]::%s[])", exprs[0], first, types[0])
+	}
+	casts := make([]string, len(exprs))
+	params := make([]string, len(exprs))
+	names := make([]string, len(exprs))
+	for i := range exprs {
 		names[i] = "k" + strconv.Itoa(i+1)
-		casts[i] = "k." + names[i] + "::" + t.keyTypes[i]
+		casts[i] = "k." + names[i] + "::" + types[i]
 		params[i] = fmt.Sprintf("$%d::text[]", first+i)
 	}
 	return fmt.Sprintf("(%s) IN (SELECT %s FROM unnest(%s) AS k(%s))",
-		strings.Join(cols, ", "), strings.Join(casts, ", "), strings.Join(params, ", "), strings.Join(names, ", "))
+		strings.Join(exprs, ", "), strings.Join(casts, ", "), strings.Join(params, ", "), strings.Join(names, ", "))
 }
 
 // keyArgs transposes keys (one []string per row) into one text array per
 // key column, the parameters keyFilter expects.
-func (t *tableInfo) keyArgs(keys [][]string) []any {
-	cols := make([][]string, len(t.keyCols))
+func (t *tableInfo) keyArgs(keys [][]string) []any { return columnArgs(len(t.keyCols), keys) }
+
+// columnArgs transposes tuples of n text values into n text arrays.
+func columnArgs(n int, keys [][]string) []any {
+	cols := make([][]string, n)
 	for i := range cols {
 		cols[i] = make([]string, len(keys))
 	}
@@ -207,16 +266,6 @@ func (t *tableInfo) keyArgs(keys [][]string) []any {
 		args[i] = cols[i]
 	}
 	return args
-}
-
-// joinParent is a LEFT JOIN of e's parent table as alias pa onto the
-// child alias ca through e's foreign key.
-func joinParent(e edgeRef, ca, pa string) string {
-	conds := make([]string, len(e.fk.Columns))
-	for i := range e.fk.Columns {
-		conds[i] = pa + "." + ident.Quote(e.fk.RefColumns[i]) + " = " + ca + "." + ident.Quote(e.fk.Columns[i])
-	}
-	return fmt.Sprintf(" LEFT JOIN %s AS %s ON %s", e.parent.quoted, pa, strings.Join(conds, " AND "))
 }
 
 // splitKey is the inverse of keyString for a key of n columns.
@@ -247,4 +296,12 @@ func keyString(vals []string) string {
 		b.WriteString(v)
 	}
 	return b.String()
+}
+
+// boolRank is 1 for true, 0 for false: a sort key.
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

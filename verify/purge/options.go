@@ -10,10 +10,16 @@ import (
 	"github.com/ondelete/ondelete/catalog"
 )
 
-// DefaultBatch is the number of rows per batch when Options.Batch is zero:
-// large enough that round trips do not dominate, small enough that a
-// batch commits in a few milliseconds and never stalls concurrent writers.
-const DefaultBatch = 1000
+// DefaultBatch is the most rows one batch changes when Options.Batch is
+// zero: large enough that round trips and commits do not dominate, small
+// enough that a batch's locks and WAL stay small. Most batches are cut
+// shorter by DefaultMaxBatchTime.
+const DefaultBatch = 10000
+
+// DefaultMaxBatchTime is the statement timeout of a batch when
+// Options.MaxBatchTime is zero: batches aim at a third of it, so that no
+// transaction of a purge holds its locks for longer.
+const DefaultMaxBatchTime = 150 * time.Millisecond
 
 // DefaultLockTimeout bounds how long a batch waits for a row lock when
 // Options.LockTimeout is zero. A batch that times out rolls back and is
@@ -30,9 +36,17 @@ var ErrInvalidOptions = errors.New("invalid purge options")
 // Options tune a purge. The zero value is ready to use: batches of
 // DefaultBatch rows, no archive, no throttling.
 type Options struct {
-	// Batch is the number of rows changed per transaction (default
-	// DefaultBatch).
+	// Batch is the most rows one transaction changes, counting the rows
+	// PostgreSQL's ON DELETE actions delete, null or default under the
+	// rows it deletes (default DefaultBatch). Only the final delete of a
+	// row whose subtree keeps growing, or that closes a cycle of rows,
+	// may change more.
 	Batch int
+	// MaxBatchTime is the statement timeout of a batch: one that runs
+	// into it rolls back and is split (default DefaultMaxBatchTime;
+	// negative: no limit). Batches are sized to take about a third of
+	// it, from what earlier batches of the same table took.
+	MaxBatchTime time.Duration
 	// ArchivePath names a JSON-lines file that receives every row before
 	// it is deleted or changed. It is opened for appending and created if
 	// missing; lines already in it are read first so that a resumed purge
@@ -93,6 +107,9 @@ func (o Options) withDefaults() Options {
 	if o.Batch == 0 {
 		o.Batch = DefaultBatch
 	}
+	if o.MaxBatchTime == 0 {
+		o.MaxBatchTime = DefaultMaxBatchTime
+	}
 	if o.LockTimeout == 0 {
 		o.LockTimeout = DefaultLockTimeout
 	}
@@ -103,4 +120,13 @@ func (o Options) withDefaults() Options {
 		o.clock = wallClock{}
 	}
 	return o
+}
+
+// targetTime is how long a batch should take: a third of MaxBatchTime,
+// or 0 (no aim) without a limit.
+func (o Options) targetTime() time.Duration {
+	if o.MaxBatchTime < 0 {
+		return 0
+	}
+	return o.MaxBatchTime / 3
 }

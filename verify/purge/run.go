@@ -4,20 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ondelete/ondelete/catalog"
-	"github.com/ondelete/ondelete/ident"
 	"github.com/ondelete/ondelete/verify/explain"
 )
 
-// maxRounds bounds the collection rounds of one run. Every round but the
-// last changes at least one row, so only an application adding rows to
-// the graph as fast as purge removes them gets near it.
-const maxRounds = 1000
-
-// runner is the state of one Run (or Plan).
+// runner is the state of one Run.
 type runner struct {
 	conn    Conn
 	opts    Options
@@ -25,18 +20,27 @@ type runner struct {
 	archive *archive
 	thr     throttle
 	sum     *Summary
-	// root selects the root row; after the first collection, by its key.
-	root explain.Root
-	// deleted holds, per table, the keys of the rows the latest
-	// collection found deleted: a row stays in the graph while it
-	// references one of them.
-	deleted map[catalog.TableName]map[string]struct{}
+	lim     limits
+	root    explain.Root
+	rootT   *tableInfo
 	// counters is true when the server keeps per-transaction statistics
-	// counters (track_counts), which optimistic deletes rely on.
+	// counters (track_counts), which count what a batch's cascade changed.
 	counters bool
-	round    int
-	done     int64
-	total    int64
+	// rels are the relation OIDs of the graph's tables and partitions, and
+	// relTable the table each belongs to.
+	rels     []uint32
+	relTable []*tableInfo
+	// active holds, per table, the keys of the rows being expanded: a row
+	// met again below itself (a cycle of rows) is left to its own
+	// expansion.
+	active map[*tableInfo]map[string]int
+	// doomed holds, with an archive, the rows the blocker check found
+	// deleted, per table.
+	doomed map[*tableInfo]map[string]bool
+	// depth is the number of expansions in progress.
+	depth int
+	done   int64
+	total  int64
 }
 
 // Run purges the root row's graph: see the package documentation for how.
@@ -61,7 +65,8 @@ func Run(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.Ro
 		return sum, err
 	}
 	r := &runner{conn: conn, opts: opts, m: m, archive: a, root: root, sum: sum,
-		thr: throttle{clock: opts.clock, rate: opts.MaxRate}}
+		thr: throttle{clock: opts.clock, rate: opts.MaxRate}, active: map[*tableInfo]map[string]int{},
+		lim: limits{rows: opts.Batch, time: opts.targetTime()}}
 	if a != nil {
 		sum.Resumed = a.resumed
 	}
@@ -77,175 +82,82 @@ func Run(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.Ro
 	return sum, err
 }
 
-// run is the loop of rounds.
+// run finds the root row, checks for blockers when the schema allows
+// any, and deletes the graph from the root row down.
 func (r *runner) run(ctx context.Context) error {
-	for r.round = 1; r.round <= maxRounds; r.round++ {
-		if err := ctx.Err(); err != nil {
+	key, err := r.prepare(ctx)
+	if err != nil {
+		return err
+	}
+	if len(r.m.g.Blockers) > 0 || r.archive != nil {
+		if err := r.checkBlockers(ctx); err != nil {
 			return err
-		}
-		r.sum.Rounds = r.round
-		rd, err := r.collect(ctx)
-		if err != nil {
-			return err
-		}
-		res := rd.res
-		if res.Blocked() {
-			return &BlockedError{Blockers: res.Blockers}
-		}
-		left := resultRows(res)
-		r.total = r.done + left
-		if left <= int64(r.opts.Batch) {
-			if done, err := r.closed(ctx, 0); done || err != nil {
-				return err
-			}
-			continue
-		}
-		changed, leftover, err := r.runRound(ctx, rd)
-		if err != nil {
-			return err
-		}
-		if changed == 0 {
-			// Every row left is referenced by another row left: cycles
-			// of rows, which only one statement can delete.
-			_, err := r.closed(ctx, 0)
-			return err
-		}
-		if leftover == 0 {
-			// Only the root row and the rows in cycles should be left:
-			// finish without collecting again, unless rows were added
-			// meanwhile.
-			if done, err := r.closed(ctx, int64(rd.stuck+1+r.opts.Batch)); done || err != nil {
-				return err
-			}
 		}
 	}
-	return fmt.Errorf("purge of %s did not finish in %d rounds: rows keep being added to its graph", r.root.Table, maxRounds)
+	if err := r.process(ctx, r.rootT, sel{keys: [][]string{key}}); err != nil {
+		return err
+	}
+	gone, err := r.rootGone(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !gone {
+		return fmt.Errorf("purge of %s ended with the root row still there: rows keep being added to its graph; run it again", r.root.Table)
+	}
+	r.sum.Done = true
+	return nil
 }
 
-// round is one collection: the rows of the root row's graph and the
-// order to delete them in.
-type round struct {
-	res   *explain.Result
-	items []item
-	// stuck counts rows in or above cycles of references, left to the
-	// closed batch.
-	stuck int
-}
-
-// collect runs explain.Collect in a read-only REPEATABLE READ transaction,
-// schedules the deleted rows in the same snapshot and, the first time,
-// pins the root row by its key.
-func (r *runner) collect(ctx context.Context) (*round, error) {
+// checkBlockers collects the graph with explain (one read-only
+// transaction) and refuses with *BlockedError when a row outside it would
+// make the delete fail. Only schemas whose graph has blocking foreign keys
+// (NO ACTION / RESTRICT not listed in Through, SET NULL on NOT NULL
+// columns) need it: in any other graph no row can block. With an archive
+// it always runs, and remembers the rows the DELETE deletes: a row both
+// deleted and nulled is then deleted without being nulled first, so the
+// archive holds it once, as deleted.
+func (r *runner) checkBlockers(ctx context.Context) error {
 	start := r.opts.clock.Now()
-	defer func() { r.sum.Collecting += r.opts.clock.Now().Sub(start) }()
-	tx, err := r.conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	defer func() { r.sum.Checking += r.opts.clock.Now().Sub(start) }()
+	res, err := collect(ctx, r.conn, r.m, r.root)
+	if err != nil {
+		return err
+	}
+	if res.Blocked() {
+		return &BlockedError{Blockers: res.Blockers}
+	}
+	if r.archive != nil {
+		r.doomed = map[*tableInfo]map[string]bool{}
+		for _, tr := range res.Tables {
+			t := r.m.tables[tr.Table]
+			if t == nil || len(tr.Deleted) == 0 {
+				continue
+			}
+			set := make(map[string]bool, len(tr.Deleted))
+			for _, row := range tr.Deleted {
+				set[keyString(row.Key)] = true
+			}
+			r.doomed[t] = set
+		}
+	}
+	return nil
+}
+
+// collect runs explain.Collect in a read-only REPEATABLE READ transaction.
+func collect(ctx context.Context, conn Conn, m *model, root explain.Root) (*explain.Result, error) {
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, fmt.Errorf("beginning collection: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if r.round <= 1 {
-		if err := tx.QueryRow(ctx, "SELECT current_setting('track_counts')::bool").Scan(&r.counters); err != nil {
-			return nil, fmt.Errorf("reading track_counts: %w", err)
-		}
-	}
-	res, err := explain.Collect(ctx, tx, r.m.plan, r.m.g, r.root, explain.Options{})
+	res, err := explain.Collect(ctx, tx, m.plan, m.g, root, explain.Options{})
 	if errors.Is(err, explain.ErrNoRootRow) {
 		return nil, fmt.Errorf("%w: %w", ErrRootNotFound, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("collecting the graph of %s: %w", r.root.Table, err)
+		return nil, fmt.Errorf("collecting the graph of %s: %w", root.Table, err)
 	}
-	if r.sum.RootKey == nil {
-		r.sum.RootKeyColumns, r.sum.RootKey = res.RootKeyColumns, res.RootKey
-		r.root = keyedRoot(res)
-	}
-	r.deleted = map[catalog.TableName]map[string]struct{}{}
-	for _, t := range res.Tables {
-		set := make(map[string]struct{}, len(t.Deleted))
-		for _, row := range t.Deleted {
-			set[keyString(row.Key)] = struct{}{}
-		}
-		r.deleted[t.Table] = set
-	}
-	rd := &round{res: res}
-	if !res.Blocked() {
-		if rd.items, rd.stuck, err = r.schedule(ctx, tx, res); err != nil {
-			return nil, err
-		}
-	}
-	return rd, nil
-}
-
-// keyedRoot selects the collected root row by its key, so that later
-// rounds find the same row whatever the original WHERE clause matches by
-// then.
-func keyedRoot(res *explain.Result) explain.Root {
-	if len(res.RootKeyColumns) == 1 && res.RootKeyColumns[0] == "ctid" {
-		return explain.Root{Table: res.Root, Where: "ctid = " + ident.Literal(res.RootKey[0]) + "::tid"}
-	}
-	key := make(map[string]string, len(res.RootKey))
-	for i, c := range res.RootKeyColumns {
-		key[c] = res.RootKey[i]
-	}
-	return explain.Root{Table: res.Root, Key: key}
-}
-
-// runRound runs the update and delete batches of one collection, then
-// passes over the rows a batch had to leave (still referenced) while the
-// passes make progress. It returns the number of rows changed and of rows
-// the last pass left.
-func (r *runner) runRound(ctx context.Context, rd *round) (changed int64, leftover int, err error) {
-	var retry []item
-	for _, b := range r.planRound(rd) {
-		t := r.m.tables[b.Table]
-		if b.Op != OpDelete {
-			n, err := r.updateBatch(ctx, t, b.Op, b.Keys)
-			if err != nil {
-				return changed, 0, err
-			}
-			changed += int64(n)
-			continue
-		}
-		n, left, err := r.deleteBatch(ctx, t, b.Keys)
-		if err != nil {
-			return changed, 0, err
-		}
-		changed += int64(n)
-		retry = append(retry, leftItems(t, b, left)...)
-	}
-	for len(retry) > 0 {
-		var pass int64
-		var next []item
-		for _, b := range r.deleteBatches(retry) {
-			t := r.m.tables[b.Table]
-			n, left, err := r.deleteBatch(ctx, t, b.Keys)
-			if err != nil {
-				return changed, 0, err
-			}
-			pass += int64(n)
-			next = append(next, leftItems(t, b, left)...)
-		}
-		changed += pass
-		retry = next
-		if pass == 0 {
-			break
-		}
-	}
-	return changed, len(retry), nil
-}
-
-// leftItems turns the keys a delete batch left back into items, in the
-// batch's order.
-func leftItems(t *tableInfo, b PlannedBatch, left [][]string) []item {
-	at := make(map[string]int32, len(b.Keys))
-	for i, k := range b.Keys {
-		at[keyString(k)] = b.seqs[i]
-	}
-	out := make([]item, len(left))
-	for i, k := range left {
-		out[i] = item{table: t, level: b.Level, depth: b.Depth, seq: at[keyString(k)], key: k}
-	}
-	return out
+	return res, nil
 }
 
 // finish records a committed batch and reports it.
@@ -259,32 +171,39 @@ func (r *runner) finish(st BatchStats, out *outcome) {
 	st.Skipped = out.skipped
 	r.sum.Skipped += int64(out.skipped)
 	r.done += int64(st.Rows)
-	r.total = max(r.total, r.done)
 	r.thr.add(st.Rows)
 	if st.Duration > r.sum.LongestBatch {
 		r.sum.LongestBatch = st.Duration
 	}
-	st.Seq, st.Round, st.Done, st.Total = r.sum.Batches, r.round, r.done, r.total
+	st.Seq, st.Done = r.sum.Batches, r.done
 	if r.opts.OnBatch != nil {
 		r.opts.OnBatch(st)
 	}
 }
 
-// batch runs one batch: waits for the rate limit, runs fn with retries,
-// and records the result.
-func (r *runner) batch(ctx context.Context, t *tableInfo, op Op, closed bool, fn batchFunc) (*outcome, error) {
+// batch runs one batch: waits for the rate limit, runs fn with retries
+// under the statement timeout (none when timeout is 0), and records the
+// result. A closed batch runs without limits.
+func (r *runner) batch(ctx context.Context, t *tableInfo, op Op, timeout time.Duration, fn batchFunc) (*outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := r.thr.wait(ctx); err != nil {
 		return nil, err
 	}
-	out, retries, d, err := r.inTx(ctx, fn)
+	out, retries, d, err := r.inTx(ctx, timeout, fn)
 	if err != nil {
 		r.sum.Retries += retries
+		if errors.Is(err, errTooBig) || errors.Is(err, errThrough) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("batch %d (%s %s): %w", r.sum.Batches+1, op, t.name, err)
 	}
-	r.finish(BatchStats{Table: t.name, Op: op, Closed: closed, Duration: d, Retries: retries}, out)
+	out.duration = d
+	if out.changed == 0 && out.addressed == 0 {
+		return out, nil // a batch that found nothing is not counted
+	}
+	r.finish(BatchStats{Table: t.name, Op: op, Closed: timeout == 0, Duration: d, Retries: retries}, out)
 	return out, nil
 }
 
@@ -296,4 +215,18 @@ func (r *runner) archiveBatch() int {
 		n += r.archive.lastBatch
 	}
 	return n
+}
+
+// timeout is the statement timeout of a limited batch of rows that est
+// describes: the whole MaxBatchTime once a batch of them has committed,
+// the target time (a third) before, so that a first try at a row whose
+// subtree is huge wastes little; 0 when batches have no time limit.
+func (r *runner) timeout(est *estimate) time.Duration {
+	switch {
+	case r.opts.MaxBatchTime < 0:
+		return 0
+	case est.samples == 0:
+		return r.lim.time
+	}
+	return r.opts.MaxBatchTime
 }

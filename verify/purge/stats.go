@@ -22,31 +22,26 @@ const (
 type BatchStats struct {
 	// Seq numbers the batches of this run from 1.
 	Seq int
-	// Round is the collection round the batch belongs to, from 1.
-	Round int
-	// Table and Op say what the batch changed. A closed batch (Closed)
-	// spans every table left; Table is then the root table.
+	// Table and Op say what the batch's own statement changed; the rows
+	// PostgreSQL's actions changed under it may be of other tables.
 	Table catalog.TableName
 	Op    Op
-	// Closed is true for the final batch that deletes what is left of the
-	// graph, the root row included, in one statement.
+	// Closed is true for a batch run without the limits: the final delete
+	// of rows whose subtree kept growing or that close a cycle of rows.
 	Closed bool
-	// Rows is the number of rows the batch changed (for a closed batch:
-	// deleted, nulled and defaulted together).
+	// Rows is the number of rows the batch changed in all tables
+	// (deleted, nulled and defaulted together).
 	Rows int
-	// Skipped counts rows of the batch left unchanged: still referenced by
-	// a row not yet deleted (retried in a later pass), gone, or no longer
-	// part of the graph.
+	// Skipped counts rows the batch addressed but left unchanged: gone
+	// already, or no longer part of the graph.
 	Skipped int
 	// Duration is the batch transaction's wall time, BEGIN to COMMIT,
 	// including the archive's fsync; Retries is how many attempts failed on
 	// a lock timeout or deadlock before this one committed.
 	Duration time.Duration
 	Retries  int
-	// Done is the number of rows changed so far in this run, and Total the
-	// number it expects to change in all (it grows when a later round
-	// finds rows added meanwhile).
-	Done, Total int64
+	// Done is the number of rows changed so far in this run.
+	Done int64
 }
 
 // TableCount is what a purge did to one table.
@@ -66,23 +61,27 @@ type Summary struct {
 	Tables []TableCount
 	// Deleted, Nulled and Defaulted are the totals over Tables.
 	Deleted, Nulled, Defaulted int64
-	// Batches and Rounds count committed batches and collection rounds.
-	Batches, Rounds int
+	// Batches counts committed batches.
+	Batches int
 	// Retries counts batch attempts that failed on a lock timeout or a
 	// deadlock and were retried.
 	Retries int
-	// Fallbacks counts delete batches whose optimistic delete rolled back
-	// (a row referenced them, or one had left the graph) and that were
-	// redone on the locking path.
-	Fallbacks int
-	// Skipped counts row visits that changed nothing because the row was
-	// still referenced, gone or no longer in the graph (the same row may
-	// count more than once).
+	// Expanded counts rows whose subtree was too big for one batch (or
+	// held rows to delete through) and that were deleted by hand, their
+	// referencing rows first.
+	Expanded int64
+	// Deferred counts expanded rows left for the DELETE of a row expanded
+	// further up, because that row references them through a NO ACTION
+	// key (a cycle of rows only one statement can delete).
+	Deferred int64
+	// Skipped counts rows addressed that changed nothing because the row
+	// was gone or no longer in the graph.
 	Skipped int64
 	// Elapsed is the whole run's wall time; LongestBatch the longest batch
-	// transaction; Collecting the time spent in collection rounds (each a
-	// read-only transaction that takes no row locks).
-	Elapsed, LongestBatch, Collecting time.Duration
+	// transaction; Checking the time the blocker check took (a read-only
+	// transaction that takes no row locks, run only when the schema lets
+	// rows block the delete).
+	Elapsed, LongestBatch, Checking time.Duration
 	// Resumed is true when the archive file already held lines, i.e. this
 	// run continues an interrupted one (known only with ArchivePath).
 	Resumed bool

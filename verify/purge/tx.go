@@ -43,6 +43,10 @@ type batchFunc func(ctx context.Context, tx pgx.Tx) (*outcome, error)
 type outcome struct {
 	counts  []opCount
 	skipped int
+	// addressed counts the rows the batch's own statement changed, and
+	// changed every row changed (what PostgreSQL's actions did included).
+	addressed, changed int
+	duration           time.Duration
 }
 
 type opCount struct {
@@ -55,10 +59,10 @@ type opCount struct {
 // makes the archive durable, commits, and retries the whole batch on a
 // lock timeout or deadlock. It returns the outcome, the number of failed
 // attempts and the duration of the attempt that committed.
-func (r *runner) inTx(ctx context.Context, fn batchFunc) (*outcome, int, time.Duration, error) {
+func (r *runner) inTx(ctx context.Context, timeout time.Duration, fn batchFunc) (*outcome, int, time.Duration, error) {
 	for attempt := 0; ; attempt++ {
 		start := r.opts.clock.Now()
-		out, err := r.attempt(ctx, fn)
+		out, err := r.attempt(ctx, timeout, fn)
 		if err == nil {
 			return out, attempt, r.opts.clock.Now().Sub(start), nil
 		}
@@ -73,11 +77,13 @@ func (r *runner) inTx(ctx context.Context, fn batchFunc) (*outcome, int, time.Du
 }
 
 // attempt is one try of a batch.
-func (r *runner) attempt(ctx context.Context, fn batchFunc) (*outcome, error) {
+func (r *runner) attempt(ctx context.Context, timeout time.Duration, fn batchFunc) (*outcome, error) {
 	// One round trip: deferred constraints are checked at the end of
 	// each statement, so a batch a deferred NO ACTION key refuses fails
-	// before its archive lines are written.
-	begin := fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = %d; SET CONSTRAINTS ALL IMMEDIATE", r.lockTimeoutMS())
+	// before its archive lines are written. The statement timeout bounds
+	// the batch's work: a batch that runs into it rolls back and is split.
+	begin := fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = %d; SET LOCAL statement_timeout = %d; SET CONSTRAINTS ALL IMMEDIATE",
+		r.lockTimeoutMS(), max(timeout.Milliseconds(), 0))
 	tx, err := r.conn.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
 	if err != nil {
 		return nil, fmt.Errorf("beginning a batch: %w", err)
@@ -88,7 +94,11 @@ func (r *runner) attempt(ctx context.Context, fn batchFunc) (*outcome, error) {
 	}
 	out, err := fn(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, classify(ctx, err)
+	}
+	if out.changed == 0 && out.addressed == 0 {
+		// Nothing to commit (the rows were gone already): roll back.
+		return out, nil
 	}
 	if r.archive != nil {
 		if err := r.archive.flush(); err != nil {

@@ -2,8 +2,8 @@ package purge
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -12,86 +12,94 @@ import (
 	"github.com/ondelete/ondelete/ident"
 )
 
-// updateBatch applies the SET NULL / SET DEFAULT actions due on the rows
-// of t with the given keys: for each row, exactly the foreign keys that
-// still point at a row the collection found deleted, as PostgreSQL would
-// once those rows are deleted. Doing it before the deletes means the
-// deletes never fire an action purge has not archived. It returns the
-// number of rows changed.
-func (r *runner) updateBatch(ctx context.Context, t *tableInfo, op Op, keys [][]string) (int, error) {
-	out, err := r.batch(ctx, t, op, false, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
-		locked, err := lockRows(ctx, tx, t, keys, true, t.setIn)
-		if err != nil {
-			return nil, err
+// setRows applies e's SET NULL / SET DEFAULT to the rows s of its child
+// table, in batches sized like deletes: the rows that keep existing when
+// their parent goes are changed before it, each batch a short transaction
+// of its own. With an archive each batch locks its rows and archives
+// their images first.
+func (r *runner) setRows(ctx context.Context, e *childEdge, s sel) error {
+	op := OpNull
+	if e.action == catalog.SetDefault {
+		op = OpDefault
+	}
+	keys := s.keys
+	if set := r.doomed[e.child]; len(set) > 0 {
+		// Rows the purge deletes anyway are left to their delete.
+		var kept [][]string
+		for _, k := range keys {
+			if !set[keyString(k)] {
+				kept = append(kept, k)
+			}
 		}
-		// Group rows by the set of foreign keys due on them: one UPDATE
-		// per group (almost always one group).
-		groups := map[string][][]string{}
-		var order []string
-		batchNo := r.archiveBatch()
-		changed := 0
-		for _, lr := range locked {
-			var due []byte
-			for i, e := range t.setIn {
-				if r.pointsIntoGraph(e.parent.name, lr.parents[i]) {
-					due = append(due, '1')
-				} else {
-					due = append(due, '0')
-				}
-			}
-			sig := string(due)
-			if !strings.Contains(sig, "1") {
-				continue
-			}
-			if _, ok := groups[sig]; !ok {
-				order = append(order, sig)
-			}
-			groups[sig] = append(groups[sig], lr.key)
-			changed++
+		keys = kept
+	}
+	for len(keys) > 0 {
+		n := e.est.size(r.lim, len(keys))
+		chunk := s.sub(keys[:n])
+		timeout := r.timeout(&e.est)
+		out, err := r.batch(ctx, e.child, op, timeout, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
+			cond, args := chunk.filter(e.child, "t", 1)
 			if r.archive != nil {
-				line := ArchiveLine{Table: t.name, Op: op, Key: keyMap(t.keyCols, lr.key), Row: lr.image, Batch: batchNo}
-				if err := r.archive.add(line); err != nil {
+				rows, err := lockImages(ctx, tx, e.child, "", cond, args)
+				if err != nil {
 					return nil, err
 				}
+				batchNo := r.archiveBatch()
+				for _, row := range rows {
+					if err := r.archive.add(ArchiveLine{Table: e.child.name, Op: op, Key: keyMap(e.child.keyCols, row.key), Row: row.image, Batch: batchNo}); err != nil {
+						return nil, err
+					}
+				}
 			}
-		}
-		sort.Strings(order)
-		for _, sig := range order {
-			tag, err := tx.Exec(ctx, updateSQL(t, sig), t.keyArgs(groups[sig])...)
+			tag, err := tx.Exec(ctx, e.updateSQL(cond), args...)
 			if err != nil {
-				return nil, fmt.Errorf("setting %s on rows of %s: %w", op, t.name, err)
+				return nil, fmt.Errorf("setting %s on rows of %s: %w", op, e.child.name, err)
 			}
-			if int(tag.RowsAffected()) != len(groups[sig]) {
-				return nil, fmt.Errorf("setting %s on rows of %s: %d of %d locked rows updated", op, t.name, tag.RowsAffected(), len(groups[sig]))
+			m := int(tag.RowsAffected())
+			return &outcome{counts: []opCount{{op: op, table: e.child.name, n: m}}, addressed: m, changed: m, skipped: len(chunk.keys) - m}, nil
+		})
+		switch {
+		case err == nil:
+			if timeout > 0 {
+				e.est.learn(n, out.changed, out.duration)
 			}
+			keys = keys[n:]
+		case errors.Is(err, errTooBig) && n > 1:
+			e.est.tooBig(n, r.lim)
+		case errors.Is(err, errTooBig):
+			// One row's UPDATE over the time limit: the table must be
+			// huge or busy; run it without the limit.
+			e.est.samples = 1
+			e.est.last = 0
+			if _, err := r.batch(ctx, e.child, op, 0, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
+				cond, args := chunk.filter(e.child, "t", 1)
+				tag, err := tx.Exec(ctx, e.updateSQL(cond), args...)
+				if err != nil {
+					return nil, fmt.Errorf("setting %s on rows of %s: %w", op, e.child.name, err)
+				}
+				m := int(tag.RowsAffected())
+				return &outcome{counts: []opCount{{op: op, table: e.child.name, n: m}}, addressed: m, changed: m}, nil
+			}); err != nil {
+				return err
+			}
+			keys = keys[1:]
+		default:
+			return err
 		}
-		return &outcome{counts: []opCount{{op: op, table: t.name, n: changed}}, skipped: len(keys) - changed}, nil
-	})
-	if err != nil {
-		return 0, err
 	}
-	return out.counts[0].n, nil
+	return nil
 }
 
-// updateSQL sets the columns of the foreign keys of t.setIn marked '1' in
-// sig to NULL or to their defaults, on the rows keyed by $1...
-func updateSQL(t *tableInfo, sig string) string {
-	var sets []string
-	seen := map[string]bool{}
-	for i, e := range t.setIn {
-		if sig[i] != '1' {
-			continue
-		}
-		val := "NULL"
-		if e.action == catalog.SetDefault {
-			val = "DEFAULT"
-		}
-		for _, c := range e.cols {
-			if !seen[c] {
-				seen[c] = true
-				sets = append(sets, ident.Quote(c)+" = "+val)
-			}
-		}
+// updateSQL sets e's columns to NULL or to their defaults on the rows of
+// its child table (alias t) matching cond.
+func (e *childEdge) updateSQL(cond string) string {
+	val := "NULL"
+	if e.action == catalog.SetDefault {
+		val = "DEFAULT"
 	}
-	return fmt.Sprintf("UPDATE %s AS t SET %s WHERE %s", t.quoted, strings.Join(sets, ", "), t.keyFilter("t", 1))
+	sets := make([]string, len(e.cols))
+	for i, c := range e.cols {
+		sets[i] = ident.Quote(c) + " = " + val
+	}
+	return fmt.Sprintf("UPDATE %s AS t SET %s WHERE %s", e.child.quoted, strings.Join(sets, ", "), cond)
 }

@@ -50,8 +50,8 @@ func purgeContender(batch int) *contender {
 		out.batches, out.batchEnds = batches, ends
 		out.phases = []phase{
 			{"catalog", inspected},
-			{fmt.Sprintf("collecting (%d rounds)", sum.Rounds), sum.Collecting},
-			{fmt.Sprintf("batches (%d, %d retried)", sum.Batches, sum.Retries), sum.Elapsed - sum.Collecting},
+			{"blocker check", sum.Checking},
+			{fmt.Sprintf("batches (%d, %d retried, %d rows expanded)", sum.Batches, sum.Retries, sum.Expanded), sum.Elapsed - sum.Checking},
 		}
 		return out, nil
 	}}

@@ -143,8 +143,8 @@ func longestBatches(w *benchfmt.ErrWriter, bs []purge.BatchStats, ends []time.Du
 		if b.Closed {
 			kind = "closed"
 		}
-		w.Printf("    #%d round %d %s %s: %d rows (%d skipped), %s, %d retries, ended %s into the purge\n",
-			b.Seq, b.Round, kind, b.Table, b.Rows, b.Skipped, dur(b.Duration), b.Retries, dur(ends[b.Seq-1]))
+		w.Printf("    #%d %s %s: %d rows (%d skipped), %s, %d retries, ended %s into the purge\n",
+			b.Seq, kind, b.Table, b.Rows, b.Skipped, dur(b.Duration), b.Retries, dur(ends[b.Seq-1]))
 	}
 	w.Printf("  longest batches:\n")
 	for _, b := range s[:min(5, len(s))] {
