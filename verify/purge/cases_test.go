@@ -118,7 +118,7 @@ INSERT INTO c SELECT g, 1 + g % 12, 1 + (g * 5) % 12 FROM generate_series(1, 40)
 `
 
 func TestCycleOfRows(t *testing.T) {
-		for _, batch := range []int{3, 30} {
+	for _, batch := range []int{3, 30} {
 		d := newTestDB(t, cycleSchema)
 		sum := purgeMatchesNative(t, d, rootKey("users", "1"), Options{Batch: batch, ArchivePath: archivePath(t)})
 		if batch == 3 && sum.Expanded == 0 {

@@ -145,4 +145,3 @@ func (r *runner) deleteAll(ctx context.Context, tx pgx.Tx, res *explain.Result) 
 	}
 	return nil
 }
-

@@ -39,8 +39,8 @@ type runner struct {
 	doomed map[*tableInfo]map[string]bool
 	// depth is the number of expansions in progress.
 	depth int
-	done   int64
-	total  int64
+	done  int64
+	total int64
 }
 
 // Run purges the root row's graph: see the package documentation for how.
