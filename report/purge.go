@@ -14,7 +14,7 @@ import (
 var PurgeFormats = []string{"text", "json"}
 
 // purgeVersion is the version of the purge JSON output.
-const purgeVersion = 1
+const purgeVersion = 2
 
 type purgeTableJSON struct {
 	Schema    string `json:"schema"`
