@@ -5,48 +5,39 @@
 //
 // # How a purge runs
 //
-// A purge works in rounds. Each round collects the root row's current
-// graph with explain.Collect (one read-only REPEATABLE READ transaction,
-// which takes no row locks) and orders the rows to delete children first:
-// tables in topological order of the foreign keys among them, and, within
-// tables that reference each other (or themselves) in a cycle, rows in
-// topological order of their references, read in the same snapshot. Then
-// it changes the graph in batches of at most Options.Batch rows of one
-// table, each its own READ COMMITTED transaction:
+// A purge lets PostgreSQL's own ON DELETE actions do the work a cascading
+// DELETE would, cut into short transactions. From the root row down, it
+// deletes rows with one DELETE each batch and lets the cascade remove
+// their subtrees, in a READ COMMITTED transaction limited two ways: at
+// most Options.Batch rows changed in all tables, counted by the
+// transaction's statistics counters read before and after the DELETE,
+// and Options.MaxBatchTime as statement timeout. A batch over a limit
+// rolls back, changing nothing, and is split. Each table's batch size is
+// learned from its batches so far (rows changed and time per row), aiming
+// at a third of the time limit.
 //
-//  1. SET NULL / SET DEFAULT rows first: each batch locks its rows, checks
-//     which of their foreign keys still point at a collected row, and
-//     applies exactly those foreign keys' actions as an UPDATE.
-//  2. Deleted rows, children first. A batch first tries an optimistic
-//     delete: one DELETE by primary-key list returning each row's image
-//     and the parents it points at, between two reads of the
-//     transaction's statistics counters. If PostgreSQL's own ON DELETE
-//     actions changed any other row (a row was added since the collection
-//     and references the batch), a NO ACTION key refused, or a row no
-//     longer points into the graph, the batch rolls back before anything
-//     is archived or committed and runs on the locking path: lock the
-//     rows FOR UPDATE (so no new row can start referencing them), keep
-//     those still in the graph, find in a new statement the rows still
-//     referenced from outside the batch (and the rows of the batch those
-//     reference), delete the others. Either way PostgreSQL's actions
-//     never remove or change a row purge has not archived. Rows the
-//     locking path leaves are tried again in later passes while the
-//     passes make progress. Without track_counts, only the locking path
-//     runs.
-//  3. The root row, rows in cycles of references and the rows they
-//     reference wait for a final closed batch, which also runs when what
-//     remains fits in one batch: it locks the root row, collects the rest
-//     of the graph inside the transaction, locks it and collects again
-//     until nothing new appears, and deletes it all in one statement (one
-//     data-modifying CTE per table). PostgreSQL's own actions then null
-//     and default exactly the rows collected.
+// A row whose subtree alone is over the limits is expanded: the rows
+// referencing it are read foreign key by foreign key in keyset pages
+// (outside any transaction), those a SET NULL / SET DEFAULT key changes
+// are updated in batches, those to delete are processed the same way one
+// level down, and then the row itself is deleted with nothing left under
+// it. Through keys (NO ACTION / RESTRICT keys listed in Options.Through)
+// and NO ACTION keys between rows the DELETE removes anyway are expanded
+// the same way, so PostgreSQL never refuses a batch for a row purge deletes
+// later. Every statement re-checks that the rows it changes still
+// reference the rows they were found through.
+//
+// When the schema lets rows block the delete, Run first collects the graph
+// with explain.Collect and refuses with *BlockedError. In a graph without
+// blocking keys no row can block, and nothing is collected.
 //
 // The root row is deleted last, so an interrupted purge (cancelled,
-// killed, connection lost) re-run with the same arguments collects the
-// graph again from the root row and finishes the job. It never deletes a
-// row outside that graph: rows are deleted only while they still
-// reference the graph. After a purge has finished, the root row is gone and
-// a re-run fails with ErrRootNotFound.
+// killed, connection lost) re-run with the same arguments finishes the
+// job. Rows in a cycle of NO ACTION references, which only one statement
+// can delete, are left to the DELETE of the row expanded above them, in
+// the worst case to a final closed batch that collects what is left of
+// the graph, locks it and deletes it in one statement. After a purge has
+// finished, the root row is gone and a re-run fails with ErrRootNotFound.
 //
 // # Archive
 //
@@ -57,7 +48,12 @@
 //
 // op is "delete", "null" or "default"; key holds the primary key (or
 // "ctid" for a table without one) as text; row is to_jsonb of the whole
-// row as it was, taken under the batch's row locks. The lines of a batch
+// row as it was, taken under the batch's row locks: with an archive a
+// batch first locks FOR UPDATE, top-down, the rows it addresses and every
+// row its cascade changes, archives them, deletes, and checks the counters
+// against the archive. The explain collection (run up front whenever
+// there is an archive) tells which rows the delete removes, so a row both
+// nulled and deleted is archived once, as deleted. The lines of a batch
 // are written, flushed and fsynced before the batch commits; if that fails
 // the batch rolls back. A resumed purge reads the archive file first and
 // does not write a (table, op, key) line twice, so after any number of
@@ -66,19 +62,15 @@
 //
 // # Limits
 //
-// Rows of the graph are identified when a round collects them. A row the
-// application moves out of the graph concurrently (re-parents) is kept as
-// long as it no longer references a collected row; moving an ancestor
-// further up while purge runs is not detected. Rows in cycles of
-// cascading references are deleted by the final closed batch, so a very
-// large cycle makes that one transaction large. Rows changed by user
-// triggers are not archived (the graph does not model triggers; an
-// optimistic delete that sees such changes falls back to the locking
-// path, which does not see them), and neither are rows of schemas the
-// snapshot left out that reference the graph: inspect every schema whose
-// tables may reference it. Tables without a primary
-// key are addressed by ctid, which is not unique across the partitions
-// of a partitioned table. Each collection is one read-only transaction:
-// for a million-row graph it lasts seconds; it takes no row locks and
-// blocks no writer, but holds back vacuum meanwhile.
+// A row moved out of the graph is kept as long as it no longer references
+// the rows it was found through; moving an ancestor further up while purge
+// runs is not detected. Rows changed by user triggers are not archived: a
+// batch whose counters show changes it did not archive fails. Rows of
+// schemas the snapshot left out that reference the graph are not modelled:
+// inspect every schema whose tables may reference it. Tables without a
+// primary key are addressed by ctid, which is not unique across the
+// partitions of a partitioned table. The explain collection, when it runs,
+// is one read-only transaction: for a million-row graph it lasts seconds;
+// it takes no row locks and blocks no writer, but holds back vacuum
+// meanwhile.
 package purge
