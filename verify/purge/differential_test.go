@@ -136,7 +136,10 @@ func differential(t *testing.T, seed uint64) (bool, *Summary) {
 		t.Fatalf("interrupting at batch %d of %d did not interrupt: %+v", at, sum.Batches, first)
 	}
 	opts.OnBatch, opts.beforeCommit = nil, nil
-	if _, err := Run(ctx, conn, snap, root, opts); err != nil && !(first.Done && errors.Is(err, ErrRootNotFound)) {
+	// The root row may already be gone when a cascade through a cycle of
+	// rows took it before the interruption: then everything under it went
+	// in the same statement, and the comparison below proves it.
+	if _, err := Run(ctx, conn, snap, root, opts); err != nil && !errors.Is(err, ErrRootNotFound) {
 		t.Fatalf("resuming after batch %d: %v", at, err)
 	}
 	compare(t, conn, f, want, opts.ArchivePath)
