@@ -167,10 +167,6 @@ func (r *runner) children(ctx context.Context, e *childEdge, parentKeys [][]stri
 	for _, col := range e.fk.Columns {
 		cols = append(cols, "c."+ident.Quote(col)+"::text")
 	}
-	on := make([]string, len(e.fk.Columns))
-	for i := range e.fk.Columns {
-		on[i] = "p." + ident.Quote(e.fk.RefColumns[i]) + " = c." + ident.Quote(e.fk.Columns[i])
-	}
 	where := p.keyFilter("p", 1)
 	args := p.keyArgs(parentKeys)
 	if after != nil {
@@ -183,8 +179,8 @@ func (r *runner) children(ctx context.Context, e *childEdge, parentKeys [][]stri
 		}
 		where += fmt.Sprintf(" AND (%s) > (%s)", strings.Join(ks, ", "), strings.Join(vals, ", "))
 	}
-	q := fmt.Sprintf("SELECT %s FROM %s AS c JOIN %s AS p ON %s WHERE %s ORDER BY %s LIMIT %d",
-		strings.Join(cols, ", "), c.quoted, p.quoted, strings.Join(on, " AND "), where, c.keyOrder("c"), childPage)
+	q := fmt.Sprintf("SELECT %s FROM %s AS c%s WHERE %s ORDER BY %s LIMIT %d",
+		strings.Join(cols, ", "), c.quoted, e.join(), where, c.keyOrder("c"), childPage)
 	rows, err := r.query(ctx, q, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading rows of %s referencing %s: %w", c.name, p.name, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -37,27 +38,7 @@ func (r *runner) setRows(ctx context.Context, e *childEdge, s sel) error {
 		n := e.est.size(r.lim, len(keys))
 		chunk := s.sub(keys[:n])
 		timeout := r.timeout(&e.est)
-		out, err := r.batch(ctx, e.child, op, timeout, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
-			cond, args := chunk.filter(e.child, "t", 1)
-			if r.archive != nil {
-				rows, err := lockImages(ctx, tx, e.child, "", cond, args)
-				if err != nil {
-					return nil, err
-				}
-				batchNo := r.archiveBatch()
-				for _, row := range rows {
-					if err := r.archive.add(ArchiveLine{Table: e.child.name, Op: op, Key: keyMap(e.child.keyCols, row.key), Row: row.image, Batch: batchNo}); err != nil {
-						return nil, err
-					}
-				}
-			}
-			tag, err := tx.Exec(ctx, e.updateSQL(cond), args...)
-			if err != nil {
-				return nil, fmt.Errorf("setting %s on rows of %s: %w", op, e.child.name, err)
-			}
-			m := int(tag.RowsAffected())
-			return &outcome{counts: []opCount{{op: op, table: e.child.name, n: m}}, addressed: m, changed: m, skipped: len(chunk.keys) - m}, nil
-		})
+		out, err := r.setBatch(ctx, e, op, chunk, timeout)
 		switch {
 		case err == nil:
 			if timeout > 0 {
@@ -71,15 +52,7 @@ func (r *runner) setRows(ctx context.Context, e *childEdge, s sel) error {
 			// huge or busy; run it without the limit.
 			e.est.samples = 1
 			e.est.last = 0
-			if _, err := r.batch(ctx, e.child, op, 0, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
-				cond, args := chunk.filter(e.child, "t", 1)
-				tag, err := tx.Exec(ctx, e.updateSQL(cond), args...)
-				if err != nil {
-					return nil, fmt.Errorf("setting %s on rows of %s: %w", op, e.child.name, err)
-				}
-				m := int(tag.RowsAffected())
-				return &outcome{counts: []opCount{{op: op, table: e.child.name, n: m}}, addressed: m, changed: m}, nil
-			}); err != nil {
+			if _, err := r.setBatch(ctx, e, op, chunk, 0); err != nil {
 				return err
 			}
 			keys = keys[1:]
@@ -88,6 +61,33 @@ func (r *runner) setRows(ctx context.Context, e *childEdge, s sel) error {
 		}
 	}
 	return nil
+}
+
+// setBatch runs one batch applying e's action to the rows s, locking and
+// archiving them first when there is an archive; timeout 0 runs it without
+// limits.
+func (r *runner) setBatch(ctx context.Context, e *childEdge, op Op, s sel, timeout time.Duration) (*outcome, error) {
+	return r.batch(ctx, e.child, op, timeout, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
+		cond, args := s.filter(e.child, "t", 1)
+		if r.archive != nil {
+			rows, err := lockImages(ctx, tx, e.child, "", cond, args)
+			if err != nil {
+				return nil, err
+			}
+			batchNo := r.archiveBatch()
+			for _, row := range rows {
+				if err := r.archive.add(ArchiveLine{Table: e.child.name, Op: op, Key: keyMap(e.child.keyCols, row.key), Row: row.image, Batch: batchNo}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		tag, err := tx.Exec(ctx, e.updateSQL(cond), args...)
+		if err != nil {
+			return nil, fmt.Errorf("setting %s on rows of %s: %w", op, e.child.name, err)
+		}
+		m := int(tag.RowsAffected())
+		return &outcome{counts: []opCount{{op: op, table: e.child.name, n: m}}, addressed: m, changed: m, skipped: len(s.keys) - m}, nil
+	})
 }
 
 // updateSQL sets e's columns to NULL or to their defaults on the rows of
