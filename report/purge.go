@@ -33,6 +33,7 @@ type purgeSummaryJSON struct {
 	Nulled         int64             `json:"nulled"`
 	Defaulted      int64             `json:"defaulted"`
 	Batches        int               `json:"batches"`
+	Workers        int               `json:"workers"`
 	Expanded       int64             `json:"expanded"`
 	Retries        int               `json:"retries"`
 	ElapsedMS      int64             `json:"elapsed_ms"`
@@ -54,7 +55,7 @@ func PurgeSummary(w io.Writer, s *purge.Summary, archived bool, format string, s
 	case "json":
 		out := purgeSummaryJSON{Version: purgeVersion, Root: explainRootJSON{Schema: s.Root.Schema, Table: s.Root.Name, Key: keyMap(s.RootKeyColumns, s.RootKey)},
 			Done: s.Done, Tables: []purgeTableJSON{}, Deleted: s.Deleted, Nulled: s.Nulled, Defaulted: s.Defaulted,
-			Batches: s.Batches, Expanded: s.Expanded, Retries: s.Retries, ElapsedMS: s.Elapsed.Milliseconds(), LongestBatchMS: s.LongestBatch.Milliseconds()}
+			Batches: s.Batches, Workers: s.Workers, Expanded: s.Expanded, Retries: s.Retries, ElapsedMS: s.Elapsed.Milliseconds(), LongestBatchMS: s.LongestBatch.Milliseconds()}
 		for _, t := range s.Tables {
 			out.Tables = append(out.Tables, purgeTableJSON{Schema: t.Table.Schema, Table: t.Table.Name, Deleted: t.Deleted, Nulled: t.Nulled, Defaulted: t.Defaulted})
 		}
@@ -72,6 +73,9 @@ func PurgeSummary(w io.Writer, s *purge.Summary, archived bool, format string, s
 			st.Bold(head), termName(s.Root), termText(keyText(s.RootKeyColumns, s.RootKey)), s.Deleted, s.Nulled, s.Defaulted,
 			s.Batches, plural(s.Batches, "batch", "batches"),
 			s.Elapsed.Round(time.Millisecond), s.LongestBatch.Round(time.Millisecond))
+		if s.Workers > 1 {
+			fmt.Fprintf(&b, "Up to %d batches ran at once.\n", s.Workers)
+		}
 		if archived {
 			fmt.Fprintf(&b, "Archived %d rows", s.ArchivedLines)
 			if s.ArchiveDuplicates > 0 {

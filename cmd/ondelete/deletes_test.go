@@ -192,6 +192,19 @@ func TestPurge(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "no such foreign key") {
 		t.Errorf("bad --through: exit %d %q", code, errOut)
 	}
+
+	// Parallel batches on a pool; not with an archive.
+	code, _, errOut = ondelete(t, "purge", "--dsn", dsn, "--root", "users", "--key", "2", "--yes", "--workers", "3", "--archive", archive)
+	if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "--workers 3 with --archive") {
+		t.Errorf("--workers with --archive: exit %d %q", code, errOut)
+	}
+	code, out, errOut = ondelete(t, "purge", "--dsn", dsn, "--root", "users", "--key", "2", "--yes", "--workers", "3", "--batch", "2")
+	if code != 0 || !strings.Contains(out, "Purged public.users (id=2)") || !strings.Contains(out, "Up to 3 batches ran at once.") {
+		t.Errorf("--workers 3: exit %d\n%s%s", code, out, errOut)
+	}
+	if c := counts(t, conn); c["users"] != 0 || c["posts"] != 0 || c["comments"] != 0 {
+		t.Errorf("after the parallel purge: %v", c)
+	}
 }
 
 // TestPurgePolicyThrough: purge.through in the policy file works like

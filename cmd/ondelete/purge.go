@@ -29,6 +29,7 @@ type purgeFlags struct {
 	through      []string
 	policyPath   string
 	lockTimeout  time.Duration
+	workers      int
 	format       string
 }
 
@@ -74,6 +75,7 @@ Exit status: 0 purged (or dry run), 1 refused (blockers) or not confirmed,
 	fs.StringSliceVar(&f.through, "through", nil, "NO ACTION / RESTRICT constraint (schema.table.constraint) whose rows purge deletes too; adds to the policy's purge.through")
 	fs.StringVar(&f.policyPath, "policy", "ondelete.yaml", "policy file whose purge.through is honoured (used when it exists)")
 	fs.DurationVar(&f.lockTimeout, "lock-timeout", purge.DefaultLockTimeout, "longest wait for a row lock per batch; a batch that waits longer is rolled back and retried")
+	fs.IntVar(&f.workers, "workers", 1, "batches run at once, each on a connection of its own (not with --archive); more keep purge's share of a busy server's CPU")
 	fs.StringVarP(&f.format, "format", "f", "text", "output format of the plan or summary: text or json")
 	return cmd
 }
@@ -82,9 +84,15 @@ func runPurge(cmd *cobra.Command, db *dbFlags, row *rowFlags, f *purgeFlags) err
 	if err := checkFormat(f.format, report.PurgeFormats...); err != nil {
 		return err
 	}
-	opts := purge.Options{Batch: f.batch, MaxBatchTime: f.maxBatchTime, ArchivePath: f.archive, MaxRate: f.maxRate, LockTimeout: f.lockTimeout}
+	opts := purge.Options{Batch: f.batch, MaxBatchTime: f.maxBatchTime, ArchivePath: f.archive, MaxRate: f.maxRate, LockTimeout: f.lockTimeout, Workers: f.workers}
 	if f.batch < 1 {
 		return fmt.Errorf("--batch %d: want at least 1 row per batch", f.batch)
+	}
+	if f.workers < 1 {
+		return fmt.Errorf("--workers %d: want at least 1", f.workers)
+	}
+	if f.workers > 1 && f.archive != "" {
+		return fmt.Errorf("--workers %d with --archive: the archive is written one batch at a time; drop --workers or --archive", f.workers)
 	}
 	if err := opts.Validate(); err != nil {
 		return err
@@ -136,7 +144,16 @@ func runPurge(cmd *cobra.Command, db *dbFlags, row *rowFlags, f *purgeFlags) err
 		progress.total = max(progress.total, b.Done)
 		progress.add(int64(b.Rows), b.Table.String())
 	}
-	sum, err := purge.Run(ctx, conn, o.snap, o.root, opts)
+	var runConn purge.Conn = conn
+	if f.workers > 1 {
+		pool, err := o.target.Pool(ctx, f.workers)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		runConn = pool
+	}
+	sum, err := purge.Run(ctx, runConn, o.snap, o.root, opts)
 	progress.finish()
 	if err != nil {
 		if sum != nil && sum.Batches > 0 {

@@ -41,16 +41,17 @@ type throttle struct {
 	done  int64
 }
 
-// wait blocks until the rows counted so far are allowed at the rate.
-func (t *throttle) wait(ctx context.Context) error {
+// delay is how long to wait until the rows counted so far are allowed
+// at the rate; limited is false when there is no rate.
+func (t *throttle) delay() (d time.Duration, limited bool) {
 	if t.rate <= 0 {
-		return nil
+		return 0, false
 	}
 	if t.start.IsZero() {
 		t.start = t.clock.Now()
 	}
 	due := t.start.Add(time.Duration(float64(t.done) / t.rate * float64(time.Second)))
-	return t.clock.Sleep(ctx, due.Sub(t.clock.Now()))
+	return due.Sub(t.clock.Now()), true
 }
 
 // add counts rows changed by a batch.

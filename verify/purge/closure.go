@@ -11,8 +11,9 @@ import (
 	"github.com/ondelete/ondelete/ident"
 )
 
-// closure is what a batch with an archive locked and archived before its
-// DELETE: every row the DELETE and PostgreSQL's actions under it change.
+// closure is what a batch locked (and, with an archive, archived) before
+// its DELETE: every row the DELETE and PostgreSQL's actions under it
+// change.
 type closure struct {
 	// rows counts the distinct rows; del the rows to delete per table;
 	// upd the updates due per table (a row two foreign keys null counts
@@ -144,6 +145,9 @@ func (r *runner) lockClosure(ctx context.Context, tx pgx.Tx, t *tableInfo, s sel
 				return nil, fmt.Errorf("%w: row %v of %s", errThrough, k, p.t.name)
 			}
 		}
+	}
+	if r.archive == nil {
+		return c, nil
 	}
 	for _, e := range lines {
 		if err := r.archive.add(e.line); err != nil {

@@ -21,7 +21,7 @@ import (
 func (r *runner) deleteRows(ctx context.Context, t *tableInfo, s sel, timeout time.Duration) (int, error) {
 	out, err := r.batch(ctx, t, OpDelete, timeout, func(ctx context.Context, tx pgx.Tx) (*outcome, error) {
 		var want *closure
-		if r.archive != nil {
+		if r.closures {
 			c, err := r.lockClosure(ctx, tx, t, s)
 			if err != nil {
 				return nil, err
@@ -85,7 +85,9 @@ func (r *runner) deleteRows(ctx context.Context, t *tableInfo, s sel, timeout ti
 		return 0, err
 	}
 	if timeout > 0 {
+		r.mu.Lock()
 		t.est.learn(len(s.keys), out.changed, out.duration)
+		r.mu.Unlock()
 	}
 	return out.addressed, nil
 }

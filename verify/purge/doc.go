@@ -27,6 +27,16 @@
 // later. Every statement re-checks that the rows it changes still
 // reference the rows they were found through.
 //
+// With Options.Workers above one, up to that many batches of the same
+// table run at once, each a transaction on a pooled connection of its
+// own: a purge on a server busy with the application's transactions then
+// keeps more than one connection's share of its CPUs. Batches whose
+// subtrees share rows wait for each other's row locks and, past the time
+// limit, are split; rows to expand are expanded with no other batch in
+// flight. Parallel batches cannot be combined with an archive, and a graph
+// with SET NULL / SET DEFAULT into NOT NULL columns is purged one batch at
+// a time, in key order.
+//
 // When the schema lets rows block the delete, Run first collects the graph
 // with explain.Collect and refuses with *BlockedError. In a graph without
 // blocking keys no row can block, and nothing is collected.

@@ -74,9 +74,22 @@ type Options struct {
 	// Retries is how many times one batch is retried after a lock timeout
 	// or deadlock before the purge fails (default DefaultRetries).
 	Retries int
-	// OnBatch, when set, is called after every committed batch, from the
-	// goroutine running the purge: the hook for progress bars, log lines
-	// and metrics. The purge waits for it to return.
+	// Workers is how many batches may run at once, each a transaction on
+	// a connection of its own (default 1). More than one needs a Conn
+	// that is safe for concurrent use, such as a *pgxpool.Pool with at
+	// least Workers connections, and no archive (the archive is written
+	// in commit order, one batch at a time). Parallel batches let a purge
+	// keep its share of the CPU on a server busy with the application's
+	// own transactions; each still changes at most Batch rows. In a graph
+	// with a SET NULL or SET DEFAULT key into NOT NULL columns, whether a
+	// batch succeeds may depend on which rows went before it (a row nulled
+	// before another cascade deletes it), as it does for the native
+	// DELETE: such a purge runs one batch at a time, in key order,
+	// whatever Workers says (Summary.Workers tells).
+	Workers int
+	// OnBatch, when set, is called after every committed batch, never by
+	// two batches at once: the hook for progress bars, log lines and
+	// metrics. The purge waits for it to return.
 	OnBatch func(BatchStats)
 
 	// clock replaces the wall clock in tests of MaxRate.
@@ -98,6 +111,10 @@ func (o Options) Validate() error {
 		return fmt.Errorf("%w: Retries is %d, want at least 0", ErrInvalidOptions, o.Retries)
 	case o.Archive != nil && o.ArchivePath != "":
 		return fmt.Errorf("%w: set Archive or ArchivePath, not both", ErrInvalidOptions)
+	case o.Workers < 0:
+		return fmt.Errorf("%w: Workers is %d, want at least 1 (or 0 for the default)", ErrInvalidOptions, o.Workers)
+	case o.Workers > 1 && (o.Archive != nil || o.ArchivePath != ""):
+		return fmt.Errorf("%w: Workers is %d with an archive; an archive is written one batch at a time, so use 1 worker", ErrInvalidOptions, o.Workers)
 	}
 	return nil
 }
@@ -115,6 +132,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Retries == 0 {
 		o.Retries = DefaultRetries
+	}
+	if o.Workers == 0 {
+		o.Workers = 1
 	}
 	if o.clock == nil {
 		o.clock = wallClock{}

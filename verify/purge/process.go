@@ -53,6 +53,14 @@ func (s sel) filter(t *tableInfo, alias string, first int) (string, []any) {
 // batch over the limits is rolled back and split; a single row whose
 // subtree alone is over the limits is expanded.
 func (r *runner) process(ctx context.Context, t *tableInfo, s sel) error {
+	if r.sum.Workers > 1 {
+		return r.processParallel(ctx, t, s)
+	}
+	return r.processSerial(ctx, t, s)
+}
+
+// processSerial is process one batch at a time.
+func (r *runner) processSerial(ctx context.Context, t *tableInfo, s sel) error {
 	keys := s.keys
 	for len(keys) > 0 {
 		if err := ctx.Err(); err != nil {
@@ -66,26 +74,22 @@ func (r *runner) process(ctx context.Context, t *tableInfo, s sel) error {
 			keys = keys[n:]
 			continue
 		}
-		n := t.est.size(r.lim, len(keys))
-		_, err := r.deleteRows(ctx, t, s.sub(keys[:n]), r.timeout(&t.est))
+		n, timeout := r.nextBatch(t, len(keys))
+		_, err := r.deleteRows(ctx, t, s.sub(keys[:n]), timeout)
 		switch {
 		case err == nil:
 			keys = keys[n:]
 		case errors.Is(err, errTooBig) && n > 1:
-			if t.est.samples == 0 {
-				t.est.tooBig(4*n, r.lim) // nothing fits yet: try one row
-			} else {
-				t.est.tooBig(n, r.lim)
-			}
+			r.split(t, n)
 		case errors.Is(err, errTooBig):
 			t.expandAll = true
-			r.sum.Expanded++
+			r.addExpanded(1)
 			if err := r.expand(ctx, t, s.sub(keys[:1])); err != nil {
 				return err
 			}
 			keys = keys[1:]
 		case errors.Is(err, errThrough):
-			r.sum.Expanded += int64(n)
+			r.addExpanded(n)
 			if err := r.expand(ctx, t, s.sub(keys[:n])); err != nil {
 				return err
 			}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ondelete/ondelete/catalog"
 	"github.com/ondelete/ondelete/verify/explain"
@@ -34,13 +36,20 @@ type runner struct {
 	// met again below itself (a cycle of rows) is left to its own
 	// expansion.
 	active map[*tableInfo]map[string]int
-	// doomed holds, with an archive, the rows the blocker check found
-	// deleted, per table.
+	// doomed holds the rows the blocker check found deleted, per table.
 	doomed map[*tableInfo]map[string]bool
 	// depth is the number of expansions in progress.
 	depth int
 	done  int64
 	total int64
+	// closures is set when every delete batch first locks its closure
+	// (lockClosure): with an archive, and in a graph with SET NULL / SET
+	// DEFAULT into NOT NULL columns.
+	closures bool
+	// mu guards what the batches of a parallel purge share: the summary,
+	// done, the throttle and the tables' estimates. Expansions and their
+	// bookkeeping never run beside other batches and need no lock.
+	mu sync.Mutex
 }
 
 // Run purges the root row's graph: see the package documentation for how.
@@ -56,6 +65,9 @@ func Run(ctx context.Context, conn Conn, snap *catalog.Snapshot, root explain.Ro
 		return sum, err
 	}
 	opts = opts.withDefaults()
+	if err := checkConcurrent(conn, opts.Workers); err != nil {
+		return sum, err
+	}
 	m, err := newModel(snap, root.Table, opts.Through)
 	if err != nil {
 		return sum, err
@@ -89,6 +101,18 @@ func (r *runner) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.sum.Workers = r.opts.Workers
+	r.closures = r.archive != nil
+	for _, b := range r.m.g.Blockers {
+		if len(b.NotNullColumns) > 0 {
+			// A batch's SET NULL may reach a row into a NOT NULL column
+			// that the purge deletes anyway (through another key): the
+			// batch must delete it first, which takes its closure; and
+			// whether a batch succeeds may depend on the rows before it.
+			r.closures = true
+			r.sum.Workers = 1
+		}
+	}
 	if len(r.m.g.Blockers) > 0 || r.archive != nil {
 		if err := r.checkBlockers(ctx); err != nil {
 			return err
@@ -113,9 +137,10 @@ func (r *runner) run(ctx context.Context) error {
 // make the delete fail. Only schemas whose graph has blocking foreign keys
 // (NO ACTION / RESTRICT not listed in Through, SET NULL on NOT NULL
 // columns) need it: in any other graph no row can block. With an archive
-// it always runs, and remembers the rows the DELETE deletes: a row both
-// deleted and nulled is then deleted without being nulled first, so the
-// archive holds it once, as deleted.
+// it always runs. When batches lock their closure (r.closures) it
+// remembers the rows the DELETE deletes: a row both deleted and nulled is
+// then deleted without being nulled first, so a NOT NULL column is never
+// nulled and the archive holds the row once, as deleted.
 func (r *runner) checkBlockers(ctx context.Context) error {
 	start := r.opts.clock.Now()
 	defer func() { r.sum.Checking += r.opts.clock.Now().Sub(start) }()
@@ -126,7 +151,7 @@ func (r *runner) checkBlockers(ctx context.Context) error {
 	if res.Blocked() {
 		return &BlockedError{Blockers: res.Blockers}
 	}
-	if r.archive != nil {
+	if r.closures {
 		r.doomed = map[*tableInfo]map[string]bool{}
 		for _, tr := range res.Tables {
 			t := r.m.tables[tr.Table]
@@ -162,6 +187,8 @@ func collect(ctx context.Context, conn Conn, m *model, root explain.Root) (*expl
 
 // finish records a committed batch and reports it.
 func (r *runner) finish(st BatchStats, out *outcome) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.sum.Batches++
 	r.sum.Retries += st.Retries
 	for _, c := range out.counts {
@@ -188,11 +215,18 @@ func (r *runner) batch(ctx context.Context, t *tableInfo, op Op, timeout time.Du
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := r.thr.wait(ctx); err != nil {
-		return nil, err
+	r.mu.Lock()
+	delay, limited := r.thr.delay()
+	r.mu.Unlock()
+	if limited {
+		if err := r.opts.clock.Sleep(ctx, delay); err != nil {
+			return nil, err
+		}
 	}
 	out, retries, d, err := r.inTx(ctx, timeout, fn)
 	if err != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
 		r.sum.Retries += retries
 		if errors.Is(err, errTooBig) || errors.Is(err, errThrough) {
 			return nil, err
@@ -229,4 +263,17 @@ func (r *runner) timeout(est *estimate) time.Duration {
 		return r.lim.time
 	}
 	return r.opts.MaxBatchTime
+}
+
+// checkConcurrent refuses a single connection for more than one worker:
+// a *pgx.Conn runs one statement at a time.
+func checkConcurrent(conn Conn, workers int) error {
+	if workers <= 1 {
+		return nil
+	}
+	switch conn.(type) {
+	case *pgx.Conn, *pgxpool.Conn:
+		return fmt.Errorf("%w: Workers is %d but the connection is a single %T; pass a *pgxpool.Pool", ErrInvalidOptions, workers, conn)
+	}
+	return nil
 }

@@ -63,6 +63,10 @@ type Summary struct {
 	Deleted, Nulled, Defaulted int64
 	// Batches counts committed batches.
 	Batches int
+	// Workers is how many batches ran at once at most: Options.Workers,
+	// or 1 in a graph with SET NULL / SET DEFAULT into NOT NULL columns
+	// (see Options.Workers).
+	Workers int
 	// Retries counts batch attempts that failed on a lock timeout or a
 	// deadlock and were retried.
 	Retries int

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ondelete/ondelete/ident"
 	"github.com/ondelete/ondelete/verify/purge"
 )
@@ -15,8 +13,12 @@ import (
 type contender struct {
 	// name labels the contender in the report; id names its clones.
 	name, id string
-	// run deletes the target user through conn, which is traced.
-	run func(ctx context.Context, conn *pgx.Conn) (*outcome, error)
+	// run deletes the target user through cs.contender (or cs.pool), which
+	// are traced.
+	run func(ctx context.Context, cs *conns) (*outcome, error)
+	// workers is how many connections it uses at once (purge's Workers);
+	// more than one come from a pool.
+	workers int
 }
 
 // outcome is what a contender reports about itself, beyond what the
@@ -47,7 +49,8 @@ type phase struct {
 // nativeContender is PostgreSQL's own cascade: one statement, so one
 // transaction that holds every lock it takes until the last row is gone.
 func nativeContender() *contender {
-	return &contender{name: "native DELETE", id: contNative, run: func(ctx context.Context, conn *pgx.Conn) (*outcome, error) {
+	return &contender{name: "native DELETE", id: contNative, run: func(ctx context.Context, cs *conns) (*outcome, error) {
+		conn := cs.contender
 		tag, err := conn.Exec(ctx, "DELETE FROM users WHERE id = $1", targetUser)
 		if err != nil {
 			return nil, fmt.Errorf("deleting the user: %w", err)
@@ -71,7 +74,8 @@ const chunkedBatch = 1000
 // user, whose cascade has little left to do. It is a point of comparison
 // for purge, which knows nothing about the schema.
 func chunkedContender() *contender {
-	return &contender{name: "chunked by hand", id: contChunked, run: func(ctx context.Context, conn *pgx.Conn) (*outcome, error) {
+	return &contender{name: "chunked by hand", id: contChunked, run: func(ctx context.Context, cs *conns) (*outcome, error) {
+		conn := cs.contender
 		out := &outcome{}
 		for {
 			tag, err := conn.Exec(ctx, "DELETE FROM orgs WHERE id = (SELECT id FROM orgs WHERE owner_id = $1 ORDER BY id LIMIT 1)", targetUser)

@@ -73,21 +73,22 @@ import (
 
 // config is the parsed command line.
 type config struct {
-	dsn         string
-	rows        int64
-	tables      int
-	others      int
-	othersRatio float64
-	batches     []int
-	rounds      int
-	writers     int
-	idle        time.Duration
-	sampleEvery time.Duration
-	contenders  []string
-	seed        uint64
-	settings    benchfmt.Settings
-	statements  int
-	keep, reuse bool
+	dsn          string
+	rows         int64
+	tables       int
+	others       int
+	othersRatio  float64
+	batches      []int
+	purgeWorkers []int // purge's Options.Workers, each a contender
+	rounds       int
+	writers      int
+	idle         time.Duration
+	sampleEvery  time.Duration
+	contenders   []string
+	seed         uint64
+	settings     benchfmt.Settings
+	statements   int
+	keep, reuse  bool
 	// prefix starts the databases' names (defaultPrefix; tests make it
 	// unique).
 	prefix string
@@ -126,13 +127,14 @@ func main() {
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("purgebench", flag.ContinueOnError)
 	cfg := &config{settings: benchfmt.Settings{}, prefix: defaultPrefix}
-	var batches, contenders string
+	var batches, purgeWorkers, contenders string
 	fs.StringVar(&cfg.dsn, "dsn", "", "an existing server to use (a role that may create databases); default: a throwaway server")
 	fs.Int64Var(&cfg.rows, "rows", 1_000_000, "rows the target user owns, about")
 	fs.IntVar(&cfg.tables, "tables", len(coreTables), fmt.Sprintf("tables in the schema, at least %d (more add plain child tables)", len(coreTables)))
 	fs.IntVar(&cfg.others, "others", 50, "other users, whose rows the writer works on")
 	fs.Float64Var(&cfg.othersRatio, "others-ratio", 1, "rows of all other users together ÷ the target's rows")
 	fs.StringVar(&batches, "batch", "0", "purge batch sizes, comma-separated (0: purge's default); each is a contender")
+	fs.StringVar(&purgeWorkers, "purge-workers", "1", "purge's workers (batches at once, each on a pooled connection of its own), comma-separated; each is a contender")
 	fs.IntVar(&cfg.rounds, "rounds", 1, "rounds; each runs every contender once on a fresh clone, in an order rotated per round")
 	fs.IntVar(&cfg.writers, "writers", 2, "concurrent writers, one connection each, in a process of their own as an application's would be")
 	fs.DurationVar(&cfg.idle, "idle", 3*time.Second, "how long the writer runs alone before each contender (its idle latency)")
@@ -152,6 +154,9 @@ func parseFlags(args []string) (*config, error) {
 	var err error
 	if cfg.batches, err = parseInts(batches); err != nil {
 		return nil, fmt.Errorf("-batch: %w", err)
+	}
+	if cfg.purgeWorkers, err = parseInts(purgeWorkers); err != nil || slices.Contains(cfg.purgeWorkers, 0) {
+		return nil, fmt.Errorf("-purge-workers: want whole numbers 1 or more, got %q", purgeWorkers)
 	}
 	for _, c := range strings.Split(contenders, ",") {
 		c = strings.TrimSpace(c)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ondelete/ondelete/ident"
 	"github.com/ondelete/ondelete/pgtemp"
@@ -103,7 +104,7 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, pgtemp.DropDatabaseAt(context.WithoutCancel(ctx), b.admin, name)) }()
-	cs, err := b.connect(ctx, dsn)
+	cs, err := b.connect(ctx, dsn, c.workers)
 	if err != nil {
 		return nil, err
 	}
@@ -146,9 +147,9 @@ func (b *bench) measure(ctx context.Context, c *contender, round int) (_ *result
 	r.load[0] = loadAverage()
 	clientBefore := readClientCost()
 	cs.tracer.take()
-	stopSampling := cs.sampler.watch(ctx, cs.contender.PgConn().PID(), writerPIDs)
+	stopSampling := cs.sampler.watch(ctx, append([]uint32{cs.contender.PgConn().PID()}, cs.poolPIDs...), writerPIDs)
 	start := b.now()
-	r.out, err = c.run(ctx, cs.contender)
+	r.out, err = c.run(ctx, cs)
 	end := b.now()
 	r.load[1] = loadAverage()
 	r.client = readClientCost().since(clientBefore)
@@ -272,12 +273,17 @@ func sameDeletions(rs []*result) error {
 // their own process.
 type conns struct {
 	contender *pgx.Conn
-	tracer    *txTracer
-	sampler   *sampler
+	// pool, for a contender with more than one worker, holds that many
+	// traced connections, already open, with the backends poolPIDs.
+	pool     *pgxpool.Pool
+	poolPIDs []uint32
+	tracer   *txTracer
+	sampler  *sampler
 }
 
-// connect opens the traced contender connection and the sampler's.
-func (b *bench) connect(ctx context.Context, dsn string) (*conns, error) {
+// connect opens the traced contender connection and the sampler's, and
+// for more than one worker a pool of that many traced connections.
+func (b *bench) connect(ctx context.Context, dsn string, workers int) (*conns, error) {
 	cc, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parsing the DSN: %w", err)
@@ -301,11 +307,51 @@ func (b *bench) connect(ctx context.Context, dsn string) (*conns, error) {
 		return nil, errors.Join(err, cs.close(ctx))
 	}
 	cs.sampler = &sampler{conn: s, every: b.cfg.sampleEvery, now: b.now}
+	if workers > 1 {
+		if err := cs.openPool(ctx, cc, workers); err != nil {
+			return nil, errors.Join(err, cs.close(ctx))
+		}
+	}
 	return cs, nil
+}
+
+// openPool opens the pool of n traced connections and learns their
+// backends' PIDs, for the sampler: every connection is acquired at once,
+// so the pool opens all n, and released, so that it keeps them idle.
+func (c *conns) openPool(ctx context.Context, cc *pgx.ConnConfig, n int) error {
+	pc, err := pgxpool.ParseConfig("")
+	if err != nil {
+		return err
+	}
+	pc.ConnConfig = cc.Copy()
+	pc.ConnConfig.RuntimeParams["application_name"] = "purgebench contender"
+	pc.ConnConfig.Tracer = c.tracer
+	pc.MaxConns, pc.MinConns = int32(n), int32(n)
+	if c.pool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+		return fmt.Errorf("opening the contender's pool: %w", err)
+	}
+	held := make([]*pgxpool.Conn, 0, n)
+	defer func() {
+		for _, h := range held {
+			h.Release()
+		}
+	}()
+	for range n {
+		h, err := c.pool.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("opening the contender's pool: %w", err)
+		}
+		held = append(held, h)
+		c.poolPIDs = append(c.poolPIDs, h.Conn().PgConn().PID())
+	}
+	return nil
 }
 
 func (c *conns) close(ctx context.Context) error {
 	var errs []error
+	if c.pool != nil {
+		c.pool.Close()
+	}
 	if c.sampler != nil {
 		errs = append(errs, c.sampler.conn.Close(ctx))
 	}

@@ -114,7 +114,9 @@ func (b *bench) contenders() []*contender {
 			cs = append(cs, chunkedContender())
 		case contPurge:
 			for _, n := range b.cfg.batches {
-				cs = append(cs, purgeContender(n))
+				for _, w := range b.cfg.purgeWorkers {
+					cs = append(cs, purgeContender(n, w))
+				}
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,9 +37,9 @@ type sampler struct {
 	now   func() time.Duration
 
 	mu         sync.Mutex
-	contender  uint32
+	contenders map[uint32]bool
 	writers    map[uint32]bool
-	txs        map[time.Time]*serverTx
+	txs        map[txKey]*serverTx
 	polls      int
 	lockWaits  int            // polls in which some writer waited on a lock
 	waitEvents map[string]int // writer wait events seen, ×polls
@@ -58,15 +59,24 @@ type writerState struct {
 	wait  string // wait event, "" for none (on a CPU or runnable)
 }
 
-// watch starts polling until ctx ends; the contender's backend is
-// contender, the writers' are writers.
-func (s *sampler) watch(ctx context.Context, contender uint32, writers []uint32) (stop func()) {
-	s.contender = contender
+// txKey names a transaction of one of the contender's backends.
+type txKey struct {
+	pid   uint32
+	start time.Time
+}
+
+// watch starts polling until ctx ends; the contender's backends are
+// contenders, the writers' are writers.
+func (s *sampler) watch(ctx context.Context, contenders, writers []uint32) (stop func()) {
+	s.contenders = map[uint32]bool{}
+	for _, c := range contenders {
+		s.contenders[c] = true
+	}
 	s.writers = map[uint32]bool{}
-	s.txs = map[time.Time]*serverTx{}
+	s.txs = map[txKey]*serverTx{}
 	s.waitEvents = map[string]int{}
 	s.polls, s.lockWaits, s.err, s.seen, s.heapPeak = 0, 0, nil, nil, 0
-	pids := append([]uint32{contender}, writers...)
+	pids := append(slices.Clone(contenders), writers...)
 	for _, w := range writers {
 		s.writers[w] = true
 	}
@@ -116,11 +126,12 @@ func (s *sampler) poll(ctx context.Context, pids []uint32) error {
 	s.heapPeak = max(s.heapPeak, heap)
 	locked := false
 	_, err = pgx.ForEachRow(rows, []any{&pid, &start, &age, &wrote, &wait, &state}, func() error {
-		if pid == s.contender {
-			tx := s.txs[start]
+		if s.contenders[pid] {
+			k := txKey{pid, start}
+			tx := s.txs[k]
 			if tx == nil {
 				tx = &serverTx{start: start}
-				s.txs[start] = tx
+				s.txs[k] = tx
 			}
 			tx.seenAge = max(tx.seenAge, age)
 			tx.wrote = tx.wrote || wrote

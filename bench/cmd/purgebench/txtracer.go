@@ -21,7 +21,7 @@ type txSpan struct {
 
 func (s txSpan) length() time.Duration { return s.end - s.start }
 
-// txTracer times the transactions of one connection on the client,
+// txTracer times the transactions of the contender's connections on the client,
 // independently of what the contender reports: it is installed as the
 // connection's pgx tracer, and after every statement, batch or copy it
 // reads the transaction status that the server's ReadyForQuery carried.
@@ -32,14 +32,32 @@ func (s txSpan) length() time.Duration { return s.end - s.start }
 type txTracer struct {
 	now func() time.Duration
 
-	mu       sync.Mutex
+	mu    sync.Mutex
+	conns map[*pgx.Conn]*connTx
+	spans []txSpan
+}
+
+// connTx is the state of one connection the tracer follows.
+type connTx struct {
 	started  time.Duration // when the statement in flight was sent
 	batchW   bool          // a statement of the batch in flight wrote
 	open     bool
 	openedAt time.Duration
 	wrote    bool
 	stmts    int
-	spans    []txSpan
+}
+
+// of returns conn's state; t.mu must be held.
+func (t *txTracer) of(conn *pgx.Conn) *connTx {
+	if t.conns == nil {
+		t.conns = map[*pgx.Conn]*connTx{}
+	}
+	c := t.conns[conn]
+	if c == nil {
+		c = &connTx{}
+		t.conns[conn] = c
+	}
+	return c
 }
 
 var (
@@ -48,10 +66,11 @@ var (
 	_ pgx.CopyFromTracer = (*txTracer)(nil)
 )
 
-func (t *txTracer) begin() {
+func (t *txTracer) begin(conn *pgx.Conn) {
 	t.mu.Lock()
-	t.started = t.now()
-	t.batchW = false
+	c := t.of(conn)
+	c.started = t.now()
+	c.batchW = false
 	t.mu.Unlock()
 }
 
@@ -61,15 +80,16 @@ func (t *txTracer) end(conn *pgx.Conn, wrote bool) {
 	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.open {
-		t.openedAt, t.wrote, t.stmts = t.started, false, 0
+	c := t.of(conn)
+	if !c.open {
+		c.openedAt, c.wrote, c.stmts = c.started, false, 0
 	}
-	t.open = true
-	t.wrote = t.wrote || wrote
-	t.stmts++
+	c.open = true
+	c.wrote = c.wrote || wrote
+	c.stmts++
 	if status == 'I' {
-		t.spans = append(t.spans, txSpan{start: t.openedAt, end: now, wrote: t.wrote, statements: t.stmts})
-		t.open = false
+		t.spans = append(t.spans, txSpan{start: c.openedAt, end: now, wrote: c.wrote, statements: c.stmts})
+		c.open = false
 	}
 }
 
@@ -90,8 +110,8 @@ func writes(tag pgconn.CommandTag) bool {
 	return tag.Insert() || tag.Update() || tag.Delete() || strings.HasPrefix(s, "MERGE") || strings.HasPrefix(s, "COPY")
 }
 
-func (t *txTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	t.begin()
+func (t *txTracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	t.begin(conn)
 	return ctx
 }
 
@@ -99,28 +119,28 @@ func (t *txTracer) TraceQueryEnd(_ context.Context, conn *pgx.Conn, data pgx.Tra
 	t.end(conn, writes(data.CommandTag))
 }
 
-func (t *txTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	t.begin()
+func (t *txTracer) TraceBatchStart(ctx context.Context, conn *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	t.begin(conn)
 	return ctx
 }
 
-func (t *txTracer) TraceBatchQuery(_ context.Context, _ *pgx.Conn, data pgx.TraceBatchQueryData) {
+func (t *txTracer) TraceBatchQuery(_ context.Context, conn *pgx.Conn, data pgx.TraceBatchQueryData) {
 	if writes(data.CommandTag) {
 		t.mu.Lock()
-		t.batchW = true
+		t.of(conn).batchW = true
 		t.mu.Unlock()
 	}
 }
 
 func (t *txTracer) TraceBatchEnd(_ context.Context, conn *pgx.Conn, _ pgx.TraceBatchEndData) {
 	t.mu.Lock()
-	w := t.batchW
+	w := t.of(conn).batchW
 	t.mu.Unlock()
 	t.end(conn, w)
 }
 
-func (t *txTracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
-	t.begin()
+func (t *txTracer) TraceCopyFromStart(ctx context.Context, conn *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
+	t.begin(conn)
 	return ctx
 }
 
