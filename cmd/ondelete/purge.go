@@ -75,7 +75,7 @@ Exit status: 0 purged (or dry run), 1 refused (blockers) or not confirmed,
 	fs.StringSliceVar(&f.through, "through", nil, "NO ACTION / RESTRICT constraint (schema.table.constraint) whose rows purge deletes too; adds to the policy's purge.through")
 	fs.StringVar(&f.policyPath, "policy", "ondelete.yaml", "policy file whose purge.through is honoured (used when it exists)")
 	fs.DurationVar(&f.lockTimeout, "lock-timeout", purge.DefaultLockTimeout, "longest wait for a row lock per batch; a batch that waits longer is rolled back and retried")
-	fs.IntVar(&f.workers, "workers", 1, "batches run at once, each on a connection of its own (not with --archive); more keep purge's share of a busy server's CPU")
+	fs.IntVar(&f.workers, "workers", 1, "batches run at once, each on a connection of its own (not with --archive); for servers with cores to spare")
 	fs.StringVarP(&f.format, "format", "f", "text", "output format of the plan or summary: text or json")
 	return cmd
 }

@@ -29,8 +29,8 @@
 //
 // With Options.Workers above one, up to that many batches of the same
 // table run at once, each a transaction on a pooled connection of its
-// own: a purge on a server busy with the application's transactions then
-// keeps more than one connection's share of its CPUs. Batches whose
+// own, so a purge can use more than one core of a server that has cores
+// to spare. Batches whose
 // subtrees share rows wait for each other's row locks and, past the time
 // limit, are split; rows to expand are expanded with no other batch in
 // flight. Parallel batches cannot be combined with an archive, and a graph

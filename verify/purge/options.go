@@ -78,9 +78,10 @@ type Options struct {
 	// a connection of its own (default 1). More than one needs a Conn
 	// that is safe for concurrent use, such as a *pgxpool.Pool with at
 	// least Workers connections, and no archive (the archive is written
-	// in commit order, one batch at a time). Parallel batches let a purge
-	// keep its share of the CPU on a server busy with the application's
-	// own transactions; each still changes at most Batch rows. In a graph
+	// in commit order, one batch at a time). Parallel batches use more
+	// than one core of a server that has cores to spare; on one whose
+	// cores are all busy they only take CPU from the application. Each
+	// still changes at most Batch rows. In a graph
 	// with a SET NULL or SET DEFAULT key into NOT NULL columns, whether a
 	// batch succeeds may depend on which rows went before it (a row nulled
 	// before another cascade deletes it), as it does for the native
